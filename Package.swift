@@ -1,0 +1,42 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// One settings array for every target, tests included (swift-nio / swift-collections style).
+// Warnings become errors in CI (`.ci/run`), not here, so local edit-and-build is never blocked.
+// `-D ALLSERVED_INTERNAL_CHECKS` (one CI pass) compiles in the `_checkInvariants()` hooks.
+let settings: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("MemberImportVisibility"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+  name: "AllServed",
+  products: [
+    .library(name: "AllServedCore", targets: ["AllServedCore"]),
+    .library(name: "AllServedModel", targets: ["AllServedModel"]),
+    .library(name: "AllServedHarness", targets: ["AllServedHarness"]),
+    .executable(name: "allserved", targets: ["allserved"]),
+  ],
+  targets: [
+    // The shared vocabulary: configuration, events, outcomes, snapshots and the
+    // invariants I1–I11 over snapshots. No transition code lives here.
+    .target(name: "AllServedCore", path: "Sources/Core", swiftSettings: settings),
+    // The reference model of Specs/Reservation.md: small, pure, value-typed.
+    .target(
+      name: "AllServedModel", dependencies: ["AllServedCore"], path: "Sources/Model",
+      swiftSettings: settings),
+    // Seeded PRNG and the valid-by-construction event generator.
+    .target(
+      name: "AllServedHarness", dependencies: ["AllServedCore"], path: "Sources/Harness",
+      swiftSettings: settings),
+    .executableTarget(
+      name: "allserved", dependencies: ["AllServedCore", "AllServedModel", "AllServedHarness"],
+      path: "Sources/allserved", swiftSettings: settings),
+    .testTarget(
+      name: "AllServedTests",
+      dependencies: ["AllServedCore", "AllServedModel", "AllServedHarness"],
+      path: "Tests/AllServedTests", swiftSettings: settings),
+  ],
+  swiftLanguageModes: [.v6]
+)

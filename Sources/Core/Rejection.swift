@@ -1,0 +1,45 @@
+/// Why an event cannot happen in the current state (`R-REJECT-UNCHANGED`).
+///
+/// A rejected event leaves the state exactly as it was, in every system.
+public enum Rejection: Hashable, Sendable, CustomStringConvertible {
+  /// No live session has this identifier.
+  case unknownSession(SessionID)
+  /// An arrival must use an identifier greater than `mustExceed` (`R-ARRIVE-FRESH-ID`).
+  case sessionIDNotFresh(SessionID, mustExceed: Int)
+  /// The backend has no server with this index.
+  case unknownServer(ServerID)
+  /// The event does not apply to a session in this phase.
+  case unexpectedPhase(SessionID, SessionPhase)
+  /// The session's timer is not due yet; `due` is `nil` when it has no timer.
+  case timerNotDue(SessionID, due: Milliseconds?)
+  /// Time cannot move while a woken session has not run (`R-TIME-TICK`).
+  case sessionPending(SessionID)
+  /// Time cannot move past a timer that has not fired (`R-TIME-TICK`).
+  case timerDue(SessionID, due: Milliseconds)
+  /// A number in the event is outside its range.
+  case outOfRange(Parameter, Int)
+
+  /// A numeric field of an event.
+  public enum Parameter: String, Hashable, Sendable {
+    /// The weight of `setWeight`, 0 to ``Limits/maximumWeight``.
+    case weight
+    /// The limit of `setMaximumConnections`, 0 to ``Limits/maximumCount``.
+    case maximumConnections = "maxconn"
+    /// The duration of `tick`: at least 1, and the clock must stay under ``Limits/maximumTime``.
+    case tickDuration = "tick"
+  }
+
+  public var description: String {
+    switch self {
+    case .unknownSession(let id): "no live session \(id)"
+    case .sessionIDNotFresh(let id, let floor): "session \(id) is not fresh: ids must exceed \(floor)"
+    case .unknownServer(let id): "no server \(id)"
+    case .unexpectedPhase(let id, let phase): "session \(id) is \(phase)"
+    case .timerNotDue(let id, let due):
+      due.map { "the timer of \(id) is due at \($0)" } ?? "session \(id) has no timer"
+    case .sessionPending(let id): "session \(id) was woken and must run first"
+    case .timerDue(let id, let due): "the timer of \(id) is due at \(due) and must fire first"
+    case .outOfRange(let parameter, let value): "\(parameter.rawValue) \(value) is out of range"
+    }
+  }
+}
