@@ -1,0 +1,36 @@
+import AllServedCore
+
+extension ReferenceBalancer {
+  /// One server: its settings, its slots, its queue.
+  struct Server: Hashable, Sendable {
+    var state: ServerState
+    var weight: Int
+    var maximumConnections: Int
+    var minimumConnections: Int
+    let maximumQueueLength: Int
+    let slowStart: Milliseconds
+    /// When the server last came up, which starts its warm-up (`R-SLOWSTART-WARMUP`).
+    var cameUpAt: Milliseconds?
+    /// Sessions owning a slot here (HAProxy `served`). Only `reserve` and `release` write it.
+    var served = 0
+    /// Connections open or being opened (HAProxy `cur_sess`).
+    var connections = 0
+    /// The server's own queue, head first.
+    var queue: [SessionID] = []
+    var counters = Counters()
+    /// The virtual time of the server's next round-robin turn.
+    var roundRobinPass = 0
+    /// When the server last moved in the leastconn order.
+    var leastConnectionsStamp: Int
+
+    init(configuration: ServerConfiguration, stamp: Int) {
+      state = configuration.initialState
+      weight = configuration.weight
+      maximumConnections = configuration.maximumConnections
+      minimumConnections = configuration.minimumConnections
+      maximumQueueLength = configuration.maximumQueueLength
+      slowStart = configuration.slowStart
+      leastConnectionsStamp = stamp
+    }
+  }
+}
