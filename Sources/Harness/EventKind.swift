@@ -1,0 +1,28 @@
+public import AllServedCore
+
+/// The kinds of events a generator can draw, for swarm selection and coverage counts.
+public enum EventKind: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+  case arrive, run, connected, connectFailed = "connect-failed", close, abort
+  case queueTimeout = "queue-timeout", setState = "state", setWeight = "weight"
+  case setMaximumConnections = "maxconn", shutdownSessions = "shutdown-sessions", tick
+
+  /// The kind of an event.
+  public init(_ event: Event) {
+    switch event {
+    case .arrive: self = .arrive
+    case .run: self = .run
+    case .connectSucceeded: self = .connected
+    case .connectFailed: self = .connectFailed
+    case .close: self = .close
+    case .abort: self = .abort
+    case .queueTimeout: self = .queueTimeout
+    case .setState: self = .setState
+    case .setWeight: self = .setWeight
+    case .setMaximumConnections: self = .setMaximumConnections
+    case .shutdownSessions: self = .shutdownSessions
+    case .tick: self = .tick
+    }
+  }
+
+  public var description: String { rawValue }
+}
