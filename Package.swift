@@ -30,12 +30,17 @@ let package = Package(
     .target(
       name: "AllServedHarness", dependencies: ["AllServedCore"], path: "Sources/Harness",
       swiftSettings: settings),
+    // The commands of `allserved`, a library so that tests can drive them.
+    .target(
+      name: "AllServedCommandLine",
+      dependencies: ["AllServedCore", "AllServedModel", "AllServedHarness"],
+      path: "Sources/CommandLine", swiftSettings: settings),
     .executableTarget(
-      name: "allserved", dependencies: ["AllServedCore", "AllServedModel", "AllServedHarness"],
-      path: "Sources/allserved", swiftSettings: settings),
+      name: "allserved", dependencies: ["AllServedCommandLine"], path: "Sources/allserved",
+      swiftSettings: settings),
     .testTarget(
       name: "AllServedTests",
-      dependencies: ["AllServedCore", "AllServedModel", "AllServedHarness"],
+      dependencies: ["AllServedCore", "AllServedModel", "AllServedHarness", "AllServedCommandLine"],
       path: "Tests/AllServedTests", swiftSettings: settings),
   ],
   swiftLanguageModes: [.v6]

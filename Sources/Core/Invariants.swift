@@ -81,7 +81,7 @@ private struct StateChecks {
     workConservation()
   }
 
-  // I1: served(S) == |{x : x.slot == S}|.
+  // I1-SLOT-ACCOUNTING: served(S) == |{x : x.slot == S}|.
   private mutating func slotAccounting() {
     var owners = Array(repeating: 0, count: snapshot.servers.count)
     for session in snapshot.sessions {
@@ -99,7 +99,7 @@ private struct StateChecks {
     }
   }
 
-  // I3: cur_sess counts the connections of S, and never exceeds served.
+  // I3-CONNECTIONS-OWN-SLOTS: cur_sess counts the connections of S, and never exceeds served.
   private mutating func connectionsOwnSlots() {
     var open = Array(repeating: 0, count: snapshot.servers.count)
     for session in snapshot.sessions where session.phase.hasConnection {
@@ -124,7 +124,7 @@ private struct StateChecks {
     }
   }
 
-  // I4: nbpend, totpend and beconn match the contents.
+  // I4-QUEUE-COUNTERS: nbpend, totpend and beconn match the contents.
   private mutating func queueCounters() {
     let backend = snapshot.backend
     if backend.queueLength != backend.queue.count {
@@ -151,7 +151,8 @@ private struct StateChecks {
     }
   }
 
-  // I5: in at most one queue; queued ⇒ no slot; slot ⇔ slot-owning phase; slot == assigned.
+  // I5-EXCLUSIVITY: in at most one queue; queued ⇒ no slot; slot ⇔ slot-owning phase;
+  // slot == assigned.
   private mutating func exclusivity() {
     var seen: [SessionID: QueueID] = [:]
     let queues: [QueueID] =
@@ -201,7 +202,7 @@ private struct StateChecks {
     }
   }
 
-  // I6: maxqueue > 0 ⇒ nbpend ≤ maxqueue.
+  // I6-MAXQUEUE: maxqueue > 0 ⇒ nbpend ≤ maxqueue.
   private mutating func maximumQueueLength() {
     for (index, server) in snapshot.servers.enumerated()
     where server.maximumQueueLength > 0 && server.queue.count > server.maximumQueueLength {
@@ -211,7 +212,7 @@ private struct StateChecks {
     }
   }
 
-  // I7: DIRECT ⇒ ASSIGNED; SN_REDISP ⇒ prev_srv.
+  // I7-FLAG-COHERENCE: DIRECT ⇒ ASSIGNED; SN_REDISP ⇒ prev_srv.
   private mutating func flagCoherence() {
     for session in snapshot.sessions {
       if session.isDirect && session.assigned == nil {
@@ -223,7 +224,7 @@ private struct StateChecks {
     }
   }
 
-  // I8: in a quiescent state, no server with room faces a queue it may serve.
+  // I8-WORK-CONSERVATION: in a quiescent state, no server with room faces a queue it may serve.
   private mutating func workConservation() {
     guard Invariants.isQuiescent(snapshot) else { return }
     let backendWaits = !snapshot.backend.queue.isEmpty
@@ -269,6 +270,7 @@ private struct StepChecks {
   }
 
   mutating func run() {
+    // I12-REJECTION-UNCHANGED: nothing else is checked for a rejected event.
     if outcome.isRejected {
       if before != after { report(.rejectionChangesNothing, "\(event) was rejected but the state changed") }
       return
@@ -283,7 +285,7 @@ private struct StepChecks {
     singleFullRedispatch()
   }
 
-  // I2: every reservation happens under served < limit.
+  // I2-BOUNDED-RESERVATION: every reservation happens under served < limit.
   private mutating func boundedReservation() {
     for index in after.servers.indices {
       let old = before.servers[index]
@@ -300,7 +302,7 @@ private struct StepChecks {
     (after.session(id) ?? before.session(id))?.requestTime
   }
 
-  // I9: queues only grow at the tail; dequeues take heads, oldest first,
+  // I9-FIFO: queues only grow at the tail; dequeues take heads, oldest first,
   // ties to the server's own queue; only usable servers take from the backend.
   private mutating func firstInFirstOut() {
     let queues: [QueueID] = [.backend] + after.servers.indices.map { QueueID.server(ServerID($0)) }
@@ -311,12 +313,11 @@ private struct StepChecks {
       let new = after.queue(queue)
       let stayed = Set(new)
       let survivors = old.filter { stayed.contains($0) }
-      if Array(new.prefix(survivors.count)) != survivors {
-        report(.firstInFirstOut, "queue \(queue) was reordered: \(old) became \(new)")
-      }
       let oldSet = Set(old)
-      for id in new.dropFirst(survivors.count) where oldSet.contains(id) {
-        report(.firstInFirstOut, "\(id) moved within queue \(queue)")
+      if Array(new.prefix(survivors.count)) != survivors
+        || new.dropFirst(survivors.count).contains(where: oldSet.contains)
+      {
+        report(.firstInFirstOut, "queue \(queue) was reordered: \(old) became \(new)")
       }
       working[queue] = old.filter { stayed.contains($0) || handedOver.contains($0) }
     }
@@ -350,7 +351,7 @@ private struct StepChecks {
     }
   }
 
-  // I10: a slot owner sent back to the balancer keeps the same slot when it
+  // I10-REDISPATCH-SLOT: a slot owner sent back to the balancer keeps the same slot when it
   // lands on the same server; otherwise the slot goes at once to a waiter.
   private mutating func redispatchKeepsOrHandsOver() {
     guard case .rebalanced(let from, let placement) = outcome.effect,
@@ -379,7 +380,7 @@ private struct StepChecks {
     }
   }
 
-  // I11: a `.redispatched` placement never nests another one.
+  // I11-SINGLE-FULL-REDISPATCH: a `.redispatched` placement never nests another one.
   private mutating func singleFullRedispatch() {
     var placement: Placement?
     switch outcome.effect {

@@ -134,7 +134,7 @@ public struct EventGenerator: Sendable {
         return .tick(generator.random.int(in: 1...min(room ?? 2000, 2000)))
       }
     }
-    // Arrivals are always enabled unless swarm left them out; fall back on them.
+    // Swarm never leaves arrivals out, so this fallback is only a safety net.
     guard !choices.isEmpty else {
       lastSessionNumber += 1
       return .arrive(SessionID(lastSessionNumber))

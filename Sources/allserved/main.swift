@@ -1,1 +1,28 @@
-print("allserved")
+import AllServedCommandLine
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+let command: Command
+do {
+  command = try Command.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+  Terminal.error("allserved: \(error.message)\nRun 'allserved --help' for usage.")
+  exit(2)
+}
+
+switch command {
+case .help(let topic):
+  guard let text = Help.text(for: topic) else {
+    Terminal.error("allserved: no help for '\(topic ?? "")'\nRun 'allserved --help' for usage.")
+    exit(2)
+  }
+  print(text)
+case .check(let options):
+  let result = CheckCommand.run(options)
+  print(result.summary)
+  exit(result.status)
+}
