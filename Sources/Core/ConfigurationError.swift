@@ -7,6 +7,7 @@ public enum ConfigurationError: Error, Hashable, Sendable, CustomStringConvertib
   /// `minconn < maxconn` asks for a dynamic limit, which needs `fullconn` (`R-CONFIG-NORMALIZE`).
   case dynamicLimitWithoutFullConnections(server: ServerID)
 
+  /// The error as one sentence naming the field and its range.
   public var description: String {
     switch self {
     case .serverCount(let count):

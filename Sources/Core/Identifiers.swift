@@ -15,6 +15,7 @@ public struct ServerID: Hashable, Comparable, Sendable, CustomStringConvertible 
   /// Creates the identifier of the server at `index`.
   public init(_ index: Int) { self.index = index }
 
+  /// Orders servers by configuration position.
   public static func < (lhs: ServerID, rhs: ServerID) -> Bool { lhs.index < rhs.index }
 
   /// `s0`, `s1`, …: the spelling used in traces and reports.
@@ -32,6 +33,7 @@ public struct SessionID: Hashable, Comparable, Sendable, CustomStringConvertible
   /// Creates the identifier numbered `number`.
   public init(_ number: Int) { self.number = number }
 
+  /// Orders sessions by number, which is arrival order (`R-ARRIVE-FRESH-ID`).
   public static func < (lhs: SessionID, rhs: SessionID) -> Bool { lhs.number < rhs.number }
 
   /// `#1`, `#2`, …: the spelling used in traces and reports.
@@ -45,6 +47,7 @@ public enum QueueID: Hashable, Sendable, CustomStringConvertible {
   /// The server's own queue: requests already bound to that server (`srv->pendconns`).
   case server(ServerID)
 
+  /// `backend`, or the server's name.
   public var description: String {
     switch self {
     case .backend: "backend"
@@ -71,6 +74,8 @@ public enum ServerState: String, Hashable, Sendable, CaseIterable, CustomStringC
   /// Whether HAProxy's `SRV_RUNNING` flag is set: the server is up, usable or draining.
   public var isUp: Bool { self == .running || self == .drain }
 
+  /// `running`, `drain`, `down` or `maint`, as in a trace.
+  /// The HAProxy keyword: `roundrobin`, `leastconn` or `hash`.
   public var description: String { rawValue }
 }
 

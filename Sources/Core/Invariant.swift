@@ -28,6 +28,7 @@ public enum Invariant: String, Hashable, Sendable, CaseIterable, CustomStringCon
   /// A rejected event changes nothing.
   case rejectionChangesNothing = "I12-REJECTION-UNCHANGED"
 
+  /// The stable identifier, for example `I8-WORK-CONSERVATION`.
   public var description: String { rawValue }
 }
 
@@ -44,5 +45,6 @@ public struct Violation: Hashable, Sendable, CustomStringConvertible {
     self.detail = detail
   }
 
+  /// `ID: detail`.
   public var description: String { "\(invariant): \(detail)" }
 }

@@ -154,6 +154,9 @@ private struct StateChecks {
   // I5-EXCLUSIVITY: in at most one queue; queued ⇒ no slot; slot ⇔ slot-owning phase;
   // slot == assigned.
   private mutating func exclusivity() {
+    for (earlier, later) in zip(snapshot.sessions, snapshot.sessions.dropFirst()) where earlier.id >= later.id {
+      report(.exclusivity, "sessions are not listed once each by increasing id: \(earlier.id) before \(later.id)")
+    }
     var seen: [SessionID: QueueID] = [:]
     let queues: [QueueID] =
       [.backend] + snapshot.servers.indices.map { QueueID.server(ServerID($0)) }

@@ -41,6 +41,7 @@ public struct Handover: Hashable, Sendable, CustomStringConvertible {
     self.source = source
   }
 
+  /// `#2→s0 from backend`.
   public var description: String { "\(session)→\(server) from \(source)" }
 }
 

@@ -29,6 +29,7 @@ public enum Rejection: Hashable, Sendable, CustomStringConvertible {
     case tickDuration = "tick"
   }
 
+  /// The reason as one sentence.
   public var description: String {
     switch self {
     case .unknownSession(let id): "no live session \(id)"

@@ -24,6 +24,7 @@ public enum SessionPhase: Hashable, Sendable, CustomStringConvertible {
   /// Connected; the server is working on the request.
   case established
 
+  /// `queued on backend until 1000`, `dequeued`, `connecting`, …
   public var description: String {
     switch self {
     case .queued(let queue, let deadline):

@@ -2,8 +2,11 @@ public import AllServedCore
 
 /// The kinds of events a generator can draw, for swarm selection and coverage counts.
 public enum EventKind: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+  /// One kind per ``Event`` case, named by its trace keyword.
   case arrive, run, connected, connectFailed = "connect-failed", close, abort
+  /// Administrative and timer kinds.
   case queueTimeout = "queue-timeout", setState = "state", setWeight = "weight"
+  /// More administrative kinds, and the clock.
   case setMaximumConnections = "maxconn", shutdownSessions = "shutdown-sessions", tick
 
   /// The kind of an event.
@@ -24,5 +27,6 @@ public enum EventKind: String, Hashable, Sendable, CaseIterable, CustomStringCon
     }
   }
 
+  /// The trace keyword.
   public var description: String { rawValue }
 }

@@ -36,6 +36,7 @@ public enum Situation: String, Hashable, Sendable, CaseIterable, CustomStringCon
   /// A warm-up tick handed a slot over.
   case warmUpHandover = "warm-up handover"
 
+  /// The situation in words, as the coverage table prints it.
   public var description: String { rawValue }
 
   /// The situations one accepted event reached.
@@ -58,14 +59,16 @@ public enum Situation: String, Hashable, Sendable, CaseIterable, CustomStringCon
     case .ended(.connectionFailed): found.append(.retriesExhausted)
     case .turnaround: found.append(.turnaround)
     case .stateChanged(let server, let from, let to, _):
-      if from.isUp && to != .running && !before.servers[server.index].queue.isEmpty {
+      if from.isUp && to != .running && before.servers.indices.contains(server.index)
+        && !before.servers[server.index].queue.isEmpty
+      {
         found.append(.serverDownWithWaiters)
       }
     case .advanced where !outcome.handovers.isEmpty: found.append(.warmUpHandover)
     default: break
     }
     if outcome.handovers.count > 1 { found.append(.severalHandovers) }
-    for handover in outcome.handovers.prefix(1) {
+    for handover in outcome.handovers.prefix(1) where before.servers.indices.contains(handover.server.index) {
       let own = before.servers[handover.server.index].queue
       if handover.source == .backend && !own.isEmpty { found.append(.backendHeadChosen) }
       if handover.source != .backend && !before.backend.queue.isEmpty

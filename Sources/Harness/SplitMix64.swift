@@ -40,7 +40,9 @@ public struct SplitMix64: Hashable, Sendable {
   /// `true` with probability `percent` / 100.
   public mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
 
-  /// A uniform element of a non-empty array.
+  /// A uniform element of an array.
+  ///
+  /// - Precondition: `elements` is not empty.
   public mutating func pick<Element>(_ elements: [Element]) -> Element {
     elements[below(elements.count)]
   }

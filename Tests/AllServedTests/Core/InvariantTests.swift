@@ -112,6 +112,7 @@ struct InvariantTests {
     #expect(named(recounted(edited { $0.servers[1].queue = [x(5)] })).contains(.exclusivity))
     #expect(named(edited { $0.sessions[sessionIndex($0, 3)].assigned = s1 }) == [.exclusivity])
     #expect(named(recounted(edited { $0.backend.queue = [x(5), x(42)] })) == [.exclusivity])
+    #expect(named(edited { $0.sessions.swapAt(0, 1) }) == [.exclusivity])
     let queuedWithSlot = edited { snapshot in
       snapshot.sessions[sessionIndex(snapshot, 3)].slot = s0
       snapshot.servers[0].served = 2
