@@ -23,5 +23,6 @@ struct ReadmeExampleTests {
         "run 2 → connecting s0",
       ])
     #expect(model.snapshot.servers[0].served == 1)
+    #expect(model.violations.isEmpty)
   }
 }
