@@ -54,14 +54,4 @@ extension Event {
     }
   }
 
-  /// The server the event is about, if it is an administrative event.
-  public var server: ServerID? {
-    switch self {
-    case .setState(let id, _), .setWeight(let id, _), .setMaximumConnections(let id, _),
-      .shutdownSessions(let id):
-      id
-    case .arrive, .run, .connectSucceeded, .connectFailed, .close, .abort, .queueTimeout, .tick:
-      nil
-    }
-  }
 }

@@ -92,18 +92,14 @@ public struct EventGenerator: Sendable {
         ? UInt32(generator.random.below(8)) : nil
       return .arrive(SessionID(generator.lastSessionNumber), cookie: cookie, hashKey: key)
     }
-    var pending = false
     for session in snapshot.sessions {
       let id = session.id
       switch session.phase {
       case .dequeued, .redistributed:
-        pending = true
         offer(.run, 25) { _ in .run(id) }
       case .turnaround(let until) where until <= snapshot.now:
-        pending = true
         offer(.run, 25) { _ in .run(id) }
       case .queued(_, let deadline?) where deadline <= snapshot.now:
-        pending = true
         offer(.queueTimeout, 25) { _ in .queueTimeout(id) }
       case .connecting:
         offer(.connected, 10) { _ in .connectSucceeded(id) }
@@ -127,7 +123,9 @@ public struct EventGenerator: Sendable {
       .setMaximumConnections(ServerID(generator.random.below(servers)), generator.random.pick([0, 1, 2, 3]))
     }
     offer(.shutdownSessions, 1) { generator in .shutdownSessions(ServerID(generator.random.below(servers))) }
-    if !pending, let room = Self.tickRoom(snapshot) {
+    // R-TIME-TICK: time moves only from a quiescent state, at most to the next timer.
+    if Invariants.isQuiescent(snapshot) {
+      let room = Self.tickRoom(snapshot)
       offer(.tick, 6) { generator in
         // Half the ticks land exactly on the next timer, so timers often fall due together.
         if let room, generator.random.chance(50) { return .tick(room) }
@@ -147,9 +145,9 @@ public struct EventGenerator: Sendable {
     return choices[choices.count - 1].make(&self)
   }
 
-  /// How far time may move: `.some(nil)` for unbounded, `.some(d)` up to the next
-  /// timer, `nil` when a timer is due now.
-  static func tickRoom(_ snapshot: Snapshot) -> Milliseconds?? {
+  /// How far time may move from a quiescent state: up to the next timer, or
+  /// `nil` when no timer is armed.
+  static func tickRoom(_ snapshot: Snapshot) -> Milliseconds? {
     var earliest: Milliseconds?
     for session in snapshot.sessions {
       let deadline: Milliseconds?
@@ -160,8 +158,7 @@ public struct EventGenerator: Sendable {
       }
       if let deadline { earliest = min(earliest ?? deadline, deadline) }
     }
-    guard let earliest else { return .some(nil) }
-    return earliest > snapshot.now ? .some(earliest - snapshot.now) : nil
+    return earliest.map { $0 - snapshot.now }
   }
 
   /// An event every system must reject: the state names no such thing, or the

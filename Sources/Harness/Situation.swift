@@ -80,14 +80,16 @@ public enum Situation: String, Hashable, Sendable, CaseIterable, CustomStringCon
     if after.servers.contains(where: { $0.maximumConnections > 0 && $0.limit < $0.maximumConnections }) {
       found.append(.dynamicLimitBelowMaximum)
     }
-    let due = after.sessions.filter { session in
-      switch session.phase {
-      case .queued(_, let deadline?): deadline == after.now
-      case .turnaround(let until): until == after.now
-      default: false
+    if case .tick = event {
+      let due = after.sessions.filter { session in
+        switch session.phase {
+        case .queued(_, let deadline?): deadline == after.now
+        case .turnaround(let until): until == after.now
+        default: false
+        }
       }
+      if due.count > 1 { found.append(.simultaneousTimers) }
     }
-    if case .tick = event, due.count > 1 { found.append(.simultaneousTimers) }
     return found
   }
 

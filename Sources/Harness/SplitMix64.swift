@@ -2,7 +2,7 @@
 ///
 /// Its output depends on nothing but the seed: no platform, no hashing seed,
 /// no time. `Tests/…/SplitMix64Tests.swift` pins the first outputs for a seed.
-/// It never touches `SystemRandomNumberGenerator` or the stdlib `random` APIs.
+/// Nothing in `Sources/` draws randomness any other way (`SeededRandomnessTests`).
 public struct SplitMix64: Hashable, Sendable {
   /// The generator's whole state.
   public private(set) var state: UInt64

@@ -25,10 +25,7 @@ struct Scenario {
   private(set) var system: any ReservationSystem
   private(set) var events: [Event] = []
 
-  init(
-    _ kind: SystemUnderTest, _ configuration: Configuration,
-    sourceLocation: SourceLocation = #_sourceLocation
-  ) throws {
+  init(_ kind: SystemUnderTest, _ configuration: Configuration) throws {
     system = try kind.make(configuration)
   }
 
