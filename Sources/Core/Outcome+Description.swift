@@ -6,7 +6,7 @@ extension Outcome: CustomStringConvertible {
   }
 }
 
-private func outcomeText(_ effect: String, _ handovers: [Handover]) -> String {
+private func outcomeText(_ effect: String, _ handovers: Handovers) -> String {
   guard !handovers.isEmpty else { return effect }
   return effect + "; handover " + handovers.map(\.description).joined(separator: ", ")
 }

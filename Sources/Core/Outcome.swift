@@ -7,10 +7,10 @@ public struct Outcome: Hashable, Sendable {
   /// What happened to the event's subject.
   public var effect: Effect
   /// The slots handed to queued requests by dequeues during the event (`R-DEQUEUE-*`).
-  public var handovers: [Handover]
+  public var handovers: Handovers
 
   /// Creates an outcome.
-  public init(_ effect: Effect, handovers: [Handover] = []) {
+  public init(_ effect: Effect, handovers: Handovers = []) {
     self.effect = effect
     self.handovers = handovers
   }
@@ -46,7 +46,7 @@ public struct Handover: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// The effect of an accepted or a rejected event on its subject.
-public indirect enum Effect: Hashable, Sendable {
+public enum Effect: Hashable, Sendable {
   /// The event is impossible in the current state; nothing changed.
   case rejected(Rejection)
   /// An arrival, or a redistributed session running, went through assignment.
@@ -60,7 +60,7 @@ public indirect enum Effect: Hashable, Sendable {
   /// The session connects again to the same server, on the same slot (`R-RETRY-SAME-SERVER`).
   case retrying(server: ServerID)
   /// The last retry went back through the balancer (`R-REDISPATCH-LAST-RETRY`).
-  case rebalanced(from: ServerID, Placement)
+  indirect case rebalanced(from: ServerID, Placement)
   /// The session ended.
   case ended(Ending)
   /// The server changed state; `redistributed` left its queue to be balanced again.
@@ -79,7 +79,7 @@ public indirect enum Effect: Hashable, Sendable {
 
 /// Where assignment put a request (HAProxy `assign_server_and_queue` and
 /// `srv_redispatch_connect`).
-public indirect enum Placement: Hashable, Sendable {
+public enum Placement: Hashable, Sendable {
   /// The request owns a slot on the server and is connecting (`SRV_STATUS_OK`).
   case granted(server: ServerID)
   /// The request waits in the queue (`SRV_STATUS_QUEUED`).
@@ -88,7 +88,7 @@ public indirect enum Placement: Hashable, Sendable {
   case refused(Refusal)
   /// A DIRECT request met a full server queue and, under `option redispatch`,
   /// was balanced once more (`R-REDISPATCH-FULL-DIRECT`).
-  case redispatched(from: ServerID, Placement)
+  indirect case redispatched(from: ServerID, Placement)
 }
 
 /// Why a request was answered with a 503 at assignment.

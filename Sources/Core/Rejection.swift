@@ -14,8 +14,9 @@ public enum Rejection: Hashable, Sendable, CustomStringConvertible {
   case timerNotDue(SessionID, due: Milliseconds?)
   /// Time cannot move while a woken session has not run (`R-TIME-TICK`).
   case sessionPending(SessionID)
-  /// Time cannot move past a timer that has not fired (`R-TIME-TICK`).
-  case timerDue(SessionID, due: Milliseconds)
+  /// Time cannot move past a timer that has not fired (`R-TIME-TICK`): `due`
+  /// is the earliest timer, which falls before the requested instant.
+  case timerDue(due: Milliseconds)
   /// A number in the event is outside its range.
   case outOfRange(Parameter, Int)
 
@@ -39,7 +40,7 @@ public enum Rejection: Hashable, Sendable, CustomStringConvertible {
     case .timerNotDue(let id, let due):
       due.map { "the timer of \(id) is due at \($0)" } ?? "session \(id) has no timer"
     case .sessionPending(let id): "session \(id) was woken and must run first"
-    case .timerDue(let id, let due): "the timer of \(id) is due at \(due) and must fire first"
+    case .timerDue(let due): "a timer is due at \(due) and must fire first"
     case .outOfRange(let parameter, let value): "\(parameter.rawValue) \(value) is out of range"
     }
   }

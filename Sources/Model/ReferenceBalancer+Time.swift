@@ -8,17 +8,19 @@ extension ReferenceBalancer {
       return .rejected(.outOfRange(.tickDuration, duration))
     }
     let target = now + duration
-    for current in sessions {
-      switch current.phase {
-      case .dequeued, .redistributed:
-        return .rejected(.sessionPending(current.id))
-      case .queued(_, let deadline?) where deadline < target:
-        return .rejected(.timerDue(current.id, due: deadline))
-      case .turnaround(let until) where until < target:
-        return .rejected(.timerDue(current.id, due: until))
-      case .queued, .turnaround, .connecting, .established:
-        continue
+    // A woken session first, the lowest identifier; then the earliest timer.
+    if let pending = sessions.first(where: { $0.phase == .dequeued || $0.phase == .redistributed }) {
+      return .rejected(.sessionPending(pending.id))
+    }
+    let timers = sessions.compactMap { session -> Milliseconds? in
+      switch session.phase {
+      case .queued(_, let deadline): deadline
+      case .turnaround(let until): until
+      case .dequeued, .redistributed, .connecting, .established: nil
       }
+    }
+    if let earliest = timers.min(), earliest < target {
+      return .rejected(.timerDue(due: earliest))
     }
     // R-TIME-WARMUP-DEQUEUE: a warming server's limit grows with time, so each
     // tick lets it dequeue, in index order (HAProxy's warm-up task).

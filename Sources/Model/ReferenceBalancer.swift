@@ -38,7 +38,7 @@ public struct ReferenceBalancer: ReservationSystem, Hashable, Sendable {
   /// The source of leastconn tie-break stamps (`R-LB-LEASTCONN`).
   var leastConnectionsClock = 0
   /// Slots handed over during the event being applied; empty between events.
-  var handovers: [Handover] = []
+  var handovers = Handovers()
 
   /// Builds the model at time 0 with no session.
   ///

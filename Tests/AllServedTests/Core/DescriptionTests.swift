@@ -34,8 +34,8 @@ struct DescriptionTests {
       Outcome(.ended(.aborted(during: .queued(.server(s1), deadline: 500)))).description
         == "aborted while queued on s1 until 500")
     #expect(
-      Outcome.rejected(.timerDue(x(2), due: 1000)).description
-        == "rejected: the timer of #2 is due at 1000 and must fire first")
+      Outcome.rejected(.timerDue(due: 1000)).description
+        == "rejected: a timer is due at 1000 and must fire first")
   }
 
   @Test("A configuration reads as trace header lines")

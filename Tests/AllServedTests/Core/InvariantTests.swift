@@ -193,7 +193,7 @@ struct InvariantTests {
     let before = baseSnapshot()
     func violations(_ handovers: [Handover], after: Snapshot) -> [Invariant] {
       Invariants.checkStep(
-        from: before, event: .close(x(1)), outcome: Outcome(.ended(.completed(server: s0)), handovers: handovers),
+        from: before, event: .close(x(1)), outcome: Outcome(.ended(.completed(server: s0)), handovers: Handovers(handovers)),
         to: after
       ).map(\.invariant)
     }

@@ -29,7 +29,7 @@ struct RejectionTests {
     (.setMaximumConnections(s1, -1), .outOfRange(.maximumConnections, -1)),
     (.shutdownSessions(ServerID(2)), .unknownServer(ServerID(2))),
     (.tick(0), .outOfRange(.tickDuration, 0)),
-    (.tick(1001), .timerDue(x(3), due: 1000)),
+    (.tick(1001), .timerDue(due: 1000)),
   ]
 
   @Test("R-REJECT-UNCHANGED: impossible events are refused with a typed reason, state untouched", arguments: SystemUnderTest.allCases)

@@ -58,7 +58,7 @@ struct Scenario {
   ) {
     let outcome = step(event, sourceLocation: sourceLocation)
     #expect(
-      outcome == Outcome(effect, handovers: handovers), "step \(events.count) `\(event)`",
+      outcome == Outcome(effect, handovers: Handovers(handovers)), "step \(events.count) `\(event)`",
       sourceLocation: sourceLocation)
   }
 
