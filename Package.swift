@@ -15,6 +15,7 @@ let package = Package(
   products: [
     .library(name: "AllServedCore", targets: ["AllServedCore"]),
     .library(name: "AllServedModel", targets: ["AllServedModel"]),
+    .library(name: "AllServedEngine", targets: ["AllServedEngine"]),
     .library(name: "AllServedHarness", targets: ["AllServedHarness"]),
     .executable(name: "allserved", targets: ["allserved"]),
   ],
@@ -26,6 +27,11 @@ let package = Package(
     .target(
       name: "AllServedModel", dependencies: ["AllServedCore"], path: "Sources/Model",
       swiftSettings: settings),
+    // The shipping implementation of the same semantics, HAProxy-grade
+    // structures. It shares AllServedCore with the model and nothing else.
+    .target(
+      name: "AllServedEngine", dependencies: ["AllServedCore"], path: "Sources/Impl",
+      swiftSettings: settings),
     // Seeded PRNG and the valid-by-construction event generator.
     .target(
       name: "AllServedHarness", dependencies: ["AllServedCore"], path: "Sources/Harness",
@@ -33,14 +39,16 @@ let package = Package(
     // The commands of `allserved`, a library so that tests can drive them.
     .target(
       name: "AllServedCommandLine",
-      dependencies: ["AllServedCore", "AllServedModel", "AllServedHarness"],
+      dependencies: ["AllServedCore", "AllServedModel", "AllServedEngine", "AllServedHarness"],
       path: "Sources/CommandLine", swiftSettings: settings),
     .executableTarget(
       name: "allserved", dependencies: ["AllServedCommandLine"], path: "Sources/allserved",
       swiftSettings: settings),
     .testTarget(
       name: "AllServedTests",
-      dependencies: ["AllServedCore", "AllServedModel", "AllServedHarness", "AllServedCommandLine"],
+      dependencies: [
+        "AllServedCore", "AllServedModel", "AllServedEngine", "AllServedHarness", "AllServedCommandLine",
+      ],
       path: "Tests/AllServedTests", swiftSettings: settings),
   ],
   swiftLanguageModes: [.v6]

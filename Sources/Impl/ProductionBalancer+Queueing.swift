@@ -1,0 +1,88 @@
+import AllServedCore
+
+extension ProductionBalancer {
+  /// R-QUEUE-FIFO, R-QUEUE-DEADLINE: appends `session` at the tail of `queue`,
+  /// with a fresh deadline. Its request time, the key between queues, does not change.
+  ///
+  /// - Complexity: O(1), plus O(log *n*) when the queue was empty.
+  mutating func enqueue(_ session: Int32, on queue: Int) {
+    let at = Int(session)
+    sessions.waiting.append(session, to: &queues[queue])
+    sessions.phase[at] = .queued
+    let timeout = configuration.queueTimeout
+    if timeout > 0 {
+      sessions.timer[at] = now + timeout
+      sessions.flags[at].insert(.hasTimer)
+    } else {
+      sessions.flags[at].remove(.hasTimer)
+    }
+    guard queues[queue].count == 1 else { return }
+    headChanged(queue)
+    if queue != backendQueue { refresh(queue) }  // a server with a waiter is not eligible
+  }
+
+  /// The queue `session` waits in: its bound server's, else the backend's (I5).
+  func queue(of session: Int32) -> Int {
+    let server = sessions.assigned[Int(session)]
+    return server >= 0 ? Int(server) : backendQueue
+  }
+
+  /// Removes a queued session from its queue, wherever it stands in it.
+  ///
+  /// - Complexity: O(1), plus O(log *n*) when it was the head or the last.
+  mutating func unlink(_ session: Int32) {
+    let queue = queue(of: session)
+    let wasHead = queues[queue].first == session
+    sessions.waiting.remove(session, from: &queues[queue])
+    if wasHead { headChanged(queue) }
+    if queues[queue].isEmpty && queue != backendQueue { refresh(queue) }
+  }
+
+  /// Keeps the deadline heap on the queue's current head.
+  mutating func headChanged(_ queue: Int) {
+    guard configuration.queueTimeout > 0 else { return }
+    let head = queues[queue].first
+    deadlines.update(queue, deadline: head >= 0 ? sessions.timer[Int(head)] : nil)
+  }
+
+  /// HAProxy's `process_srv_queue` as fixed: hands `server`'s free slots to
+  /// waiting requests, one at a time, and wakes them.
+  ///
+  /// - Complexity: O(1 + *h* log *n*) for *h* handovers.
+  mutating func dequeue(_ server: Int) {
+    // R-DEQUEUE-UNTIL-FULL: as long as there is room; a server without maxconn drains.
+    while hasRoom(server) {
+      // R-DEQUEUE-OWN-QUEUE-ALWAYS: a server serves its own queue whatever its state;
+      // R-DEQUEUE-BACKEND-ONLY-USABLE: the backend queue only if it is usable.
+      let own = queues[server].first
+      let pooled = isUsable(server) ? queues[backendQueue].first : -1
+      let taken: Int32
+      let source: QueueID
+      if own < 0 && pooled < 0 {
+        return
+      } else if pooled < 0 {
+        (taken, source) = (own, .server(ServerID(server)))
+      } else if own < 0 {
+        (taken, source) = (pooled, .backend)
+      } else if sessions.requestTime[Int(pooled)] < sessions.requestTime[Int(own)] {
+        // R-DEQUEUE-OLDEST-HEAD: the older request wins; ties go to the server's queue.
+        (taken, source) = (pooled, .backend)
+      } else {
+        (taken, source) = (own, .server(ServerID(server)))
+      }
+      unlink(taken)
+      // R-DEQUEUE-RESERVES: the slot is the request's before it runs.
+      sessions.assigned[Int(taken)] = Int32(server)
+      wake(taken, as: .dequeued)
+      reserve(taken, on: server)
+      handovers.append(Handover(sessions.id(taken), to: ServerID(server), from: source))
+    }
+  }
+
+  /// R-WAKE-RUNS-LATER: the session waits to run, as a step of its own.
+  mutating func wake(_ session: Int32, as phase: SessionStore.Phase) {
+    sessions.phase[Int(session)] = phase
+    sessions.flags[Int(session)].remove(.hasTimer)
+    sessions.waiting.append(session, to: &pending)
+  }
+}

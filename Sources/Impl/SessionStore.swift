@@ -1,0 +1,153 @@
+import AllServedCore
+
+/// The live sessions, in dense parallel arrays indexed by a stable handle.
+///
+/// A handle stays valid for the session's whole life and is reused after it
+/// ends (a LIFO free list threaded through the queue links). Each session
+/// costs about 54 bytes here plus its entry in ``SessionIndex``, whatever the
+/// number of servers; the hash key is stored only under `balance hash`.
+struct SessionStore: Sendable {
+  /// Where a session is in its life; `free` marks an unused handle.
+  enum Phase: UInt8, Sendable {
+    case free, placing, queued, dequeued, redistributed, connecting, turnaround, established
+  }
+
+  /// The session's flags, one byte.
+  struct Flags: OptionSet, Sendable {
+    let rawValue: UInt8
+    /// HAProxy `SN_DIRECT`.
+    static let direct = Flags(rawValue: 1 << 0)
+    /// HAProxy `SN_REDISP`.
+    static let redispatched = Flags(rawValue: 1 << 1)
+    /// The session owns a slot on its bound server (I5: a slot is always there).
+    static let ownsSlot = Flags(rawValue: 1 << 2)
+    /// `timer` holds a queue deadline or a turn-around end.
+    static let hasTimer = Flags(rawValue: 1 << 3)
+    /// `hashKey` holds a key.
+    static let hasHashKey = Flags(rawValue: 1 << 4)
+  }
+
+  var identifier: [Int] = []
+  var requestTime: [Milliseconds] = []
+  /// The queue deadline while queued, the turn-around end in turn-around.
+  var timer: [Milliseconds] = []
+  var retriesLeft: [Int32] = []
+  /// HAProxy `srv`, `-1` when unbound; the slot, when owned, is on this server.
+  var assigned: [Int32] = []
+  /// HAProxy `prev_srv`, `-1` when none.
+  var previous: [Int32] = []
+  var phase: [Phase] = []
+  var flags: [Flags] = []
+  /// The request's hash key, stored only when the backend balances by hash.
+  var hashKey: [UInt32] = []
+  /// Queue, wake-up (pending) and turn-around lists: a session is in at most one.
+  var waiting = Links()
+  /// The slot owners of each server (for `shutdown sessions`).
+  var owners = Links()
+  /// Identifier to handle.
+  var index = SessionIndex()
+  /// The head of the free list, threaded through `waiting.next`.
+  private var freeHandle: Int32 = -1
+  /// The number of live sessions.
+  private(set) var liveCount = 0
+  private let storesHashKeys: Bool
+
+  init(storesHashKeys: Bool) {
+    self.storesHashKeys = storesHashKeys
+  }
+
+  /// The number of handles ever created, live or free.
+  var capacity: Int { identifier.count }
+
+  /// Stores a new session and returns its handle.
+  ///
+  /// - Complexity: O(1) amortised; no allocation once the store has grown to
+  ///   its peak population.
+  mutating func allocate(
+    _ id: SessionID, requestTime time: Milliseconds, retries: Int, hashKey key: UInt32?
+  ) -> Int32 {
+    if freeHandle < 0 { grow() }
+    let handle = freeHandle
+    let at = Int(handle)
+    freeHandle = waiting.next[at]
+    waiting.next[at] = -1
+    identifier[at] = id.number
+    requestTime[at] = time
+    timer[at] = 0
+    retriesLeft[at] = Int32(truncatingIfNeeded: retries)
+    assigned[at] = -1
+    previous[at] = -1
+    phase[at] = .placing
+    flags[at] = []
+    if let key {
+      flags[at].insert(.hasHashKey)
+      if storesHashKeys { hashKey[at] = key }
+    }
+    liveCount += 1
+    index.insert(handle, for: id.number, identifiers: identifier)
+    return handle
+  }
+
+  /// Frees `handle`, which must be out of every list.
+  ///
+  /// - Complexity: O(1) expected.
+  mutating func free(_ handle: Int32) {
+    let at = Int(handle)
+    index.remove(identifier[at], identifiers: identifier)
+    phase[at] = .free
+    waiting.next[at] = freeHandle
+    freeHandle = handle
+    liveCount -= 1
+  }
+
+  /// The handle of live session `id`.
+  ///
+  /// - Complexity: O(1) expected.
+  func handle(of id: SessionID) -> Int32? {
+    index.find(id.number, identifiers: identifier)
+  }
+
+  /// The session's identifier.
+  func id(_ handle: Int32) -> SessionID { SessionID(identifier[Int(handle)]) }
+
+  /// The session's hash key, if it has one.
+  func key(_ handle: Int32) -> UInt32? {
+    let at = Int(handle)
+    guard flags[at].contains(.hasHashKey), storesHashKeys else { return nil }
+    return hashKey[at]
+  }
+
+  /// Doubles every array, and threads the new handles onto the free list.
+  private mutating func grow() {
+    let old = capacity
+    let new = max(64, old * 2)
+    identifier.reserveCapacity(new)
+    requestTime.reserveCapacity(new)
+    timer.reserveCapacity(new)
+    retriesLeft.reserveCapacity(new)
+    assigned.reserveCapacity(new)
+    previous.reserveCapacity(new)
+    phase.reserveCapacity(new)
+    flags.reserveCapacity(new)
+    let added = new - old
+    identifier.append(contentsOf: repeatElement(0, count: added))
+    requestTime.append(contentsOf: repeatElement(0, count: added))
+    timer.append(contentsOf: repeatElement(0, count: added))
+    retriesLeft.append(contentsOf: repeatElement(0, count: added))
+    assigned.append(contentsOf: repeatElement(-1, count: added))
+    previous.append(contentsOf: repeatElement(-1, count: added))
+    phase.append(contentsOf: repeatElement(.free, count: added))
+    flags.append(contentsOf: repeatElement([], count: added))
+    if storesHashKeys {
+      hashKey.reserveCapacity(new)
+      hashKey.append(contentsOf: repeatElement(0, count: added))
+    }
+    waiting.grow(to: new)
+    owners.grow(to: new)
+    // New handles come out lowest first.
+    for handle in (old..<new).reversed() {
+      waiting.next[handle] = freeHandle
+      freeHandle = Int32(handle)
+    }
+  }
+}
