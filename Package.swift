@@ -29,9 +29,11 @@ let package = Package(
       swiftSettings: settings),
     // The shipping implementation of the same semantics, HAProxy-grade
     // structures. It shares AllServedCore with the model and nothing else.
+    // Debug builds carry the fault sites of mutation testing (Fault.swift);
+    // release builds compile them away.
     .target(
       name: "AllServedEngine", dependencies: ["AllServedCore"], path: "Sources/Impl",
-      swiftSettings: settings),
+      swiftSettings: settings + [.define("ALLSERVED_MUTANTS", .when(configuration: .debug))]),
     // Seeded PRNG and the valid-by-construction event generator.
     .target(
       name: "AllServedHarness", dependencies: ["AllServedCore"], path: "Sources/Harness",
@@ -44,6 +46,20 @@ let package = Package(
     .executableTarget(
       name: "allserved", dependencies: ["AllServedCommandLine"], path: "Sources/allserved",
       swiftSettings: settings),
+    // The release benchmark of Benchmarks/README.md: model against implementation.
+    // The linker exports its counting allocator as glibc's (AllocationCounter.swift).
+    .executableTarget(
+      name: "allserved-benchmark",
+      dependencies: ["AllServedCore", "AllServedModel", "AllServedEngine", "AllServedHarness"],
+      path: "Benchmarks/AllServedBenchmark", swiftSettings: settings,
+      linkerSettings: [
+        .unsafeFlags(
+          ["-Xlinker", "--export-dynamic"]
+            + ["malloc", "calloc", "realloc", "free", "memalign", "posix_memalign"].flatMap {
+              ["-Xlinker", "--defsym=\($0)=allserved_\($0)"]
+            } + ["-Xlinker", "--defsym=aligned_alloc=allserved_memalign"],
+          .when(platforms: [.linux]))
+      ]),
     .testTarget(
       name: "AllServedTests",
       dependencies: [

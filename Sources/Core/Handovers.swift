@@ -29,10 +29,11 @@ public struct Handovers: RandomAccessCollection, Hashable, Sendable, Expressible
     if head == nil { head = handover } else { tail.append(handover) }
   }
 
-  /// Forgets every handover, keeping the storage for reuse.
+  /// Forgets every handover. Allocation-free: storage that an outcome may
+  /// still share is let go, not cleared in place.
   public mutating func removeAll() {
     head = nil
-    tail.removeAll(keepingCapacity: true)
+    if !tail.isEmpty { tail = [] }
   }
 
   /// The position of the first handover.

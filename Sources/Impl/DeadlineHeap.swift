@@ -4,7 +4,7 @@
 /// within a queue deadlines grow from head to tail, and the earliest deadline
 /// of all is the smallest head deadline: finding it never looks at a waiter
 /// behind a head.
-struct DeadlineHeap: Sendable {
+package struct DeadlineHeap: Sendable {
   /// Queue indices in heap order.
   private var heap: [Int32] = []
   /// The heap position of each queue, `-1` when absent.
@@ -13,7 +13,7 @@ struct DeadlineHeap: Sendable {
   private var key: [Int]
 
   /// An empty heap over `count` queues.
-  init(count: Int) {
+  package init(count: Int) {
     position = Array(repeating: -1, count: count)
     key = Array(repeating: 0, count: count)
     heap.reserveCapacity(count)
@@ -22,12 +22,12 @@ struct DeadlineHeap: Sendable {
   /// The earliest head deadline, if any queue has one.
   ///
   /// - Complexity: O(1).
-  var earliest: Int? { heap.first.map { key[Int($0)] } }
+  package var earliest: Int? { heap.first.map { key[Int($0)] } }
 
   /// Sets or clears the key of `queue`.
   ///
   /// - Complexity: O(log *q*) for *q* queues with a deadline.
-  mutating func update(_ queue: Int, deadline: Int?) {
+  package mutating func update(_ queue: Int, deadline: Int?) {
     let at = Int(position[queue])
     guard let deadline else {
       guard at >= 0 else { return }
@@ -83,10 +83,10 @@ struct DeadlineHeap: Sendable {
   }
 
   /// The recorded key of `queue`, or `nil` when it is absent (internal checks).
-  func deadline(of queue: Int) -> Int? { position[queue] >= 0 ? key[queue] : nil }
+  package func deadline(of queue: Int) -> Int? { position[queue] >= 0 ? key[queue] : nil }
 
   /// Every parent key is at most its children's, and positions match (internal checks).
-  func isConsistent() -> Bool {
+  package func isConsistent() -> Bool {
     heap.indices.allSatisfy { at in
       position[Int(heap[at])] == Int32(at) && (at == 0 || key[Int(heap[(at - 1) / 2])] <= key[Int(heap[at])])
     }

@@ -95,7 +95,8 @@ extension ProductionBalancer {
     // R-ASSIGN-QUEUE-SERVER: behind the server's waiters, or when it is full.
     if current.maximumConnections > 0 && (!queues[server].isEmpty || current.served >= limit(server)) {
       // R-MAXQUEUE-FULL
-      if current.maximumQueueLength > 0 && queues[server].count >= current.maximumQueueLength {
+      let waiting = queues[server].count + (isMutated(.maximumQueueOffByOne) ? -1 : 0)
+      if current.maximumQueueLength > 0 && waiting >= current.maximumQueueLength {
         return .full(server)
       }
       enqueue(session, on: server)

@@ -64,7 +64,9 @@ extension ProductionBalancer {
         (taken, source) = (own, .server(ServerID(server)))
       } else if own < 0 {
         (taken, source) = (pooled, .backend)
-      } else if sessions.requestTime[Int(pooled)] < sessions.requestTime[Int(own)] {
+      } else if sessions.requestTime[Int(pooled)] < sessions.requestTime[Int(own)]
+        || (isMutated(.dequeueTieToBackend) && sessions.requestTime[Int(pooled)] == sessions.requestTime[Int(own)])
+      {
         // R-DEQUEUE-OLDEST-HEAD: the older request wins; ties go to the server's queue.
         (taken, source) = (pooled, .backend)
       } else {

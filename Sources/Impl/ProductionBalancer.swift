@@ -60,6 +60,10 @@ public struct ProductionBalancer: ReservationSystem, Sendable {
   var hashMapIsStale = true
   /// Slots handed over during the event being applied; empty between events.
   var handovers = Handovers()
+  #if ALLSERVED_MUTANTS
+    /// The planted fault, read from ``Fault/active`` at construction.
+    let fault = Fault.active
+  #endif
 
   /// Builds the balancer at time 0 with no session.
   ///
@@ -86,6 +90,26 @@ public struct ProductionBalancer: ReservationSystem, Sendable {
       if isUsable(server) { usableCount += 1 }
       refresh(server)
     }
+  }
+
+  /// Sizes the session storage for `sessions` live sessions at once, as
+  /// HAProxy sizes its pools from `maxconn`: no growth, and no growth slack,
+  /// until the population exceeds it. Behaviour is unchanged.
+  ///
+  /// - Complexity: O(`sessions`).
+  public mutating func reserveCapacity(sessions count: Int) {
+    sessions.reserve(count)
+  }
+
+  /// Whether `fault` is planted in this system: a constant `false` in builds
+  /// without `ALLSERVED_MUTANTS`, so fault sites cost nothing there.
+  @inline(__always)
+  func isMutated(_ fault: Fault) -> Bool {
+    #if ALLSERVED_MUTANTS
+      self.fault == fault
+    #else
+      false
+    #endif
   }
 
   /// The index of the backend queue in ``queues``.

@@ -5,18 +5,18 @@
 /// The best server is the root; a changed server costs one walk to the root.
 /// HAProxy uses ebtrees for the same job; a tournament tree gives the same
 /// bounds over a fixed set of servers with two flat arrays.
-struct SelectionTree: Sendable {
+package struct SelectionTree: Sendable {
   /// The number of leaves, a power of two at least the number of servers.
   private let width: Int
   /// The winning leaf of each node, `-1` if none; node 1 is the root, leaf *i* is node `width + i`.
   private var winner: [Int32]
   /// The primary key of each leaf.
-  private(set) var primary: [Int]
+  package private(set) var primary: [Int]
   /// The secondary key of each leaf.
-  private(set) var secondary: [Int]
+  package private(set) var secondary: [Int]
 
   /// An empty tree over `count` leaves, all inactive.
-  init(count: Int) {
+  package init(count: Int) {
     var width = 1
     while width < count { width *= 2 }
     self.width = width
@@ -28,15 +28,15 @@ struct SelectionTree: Sendable {
   /// The active leaf with the smallest key, if any.
   ///
   /// - Complexity: O(1).
-  var best: Int32? { winner[1] >= 0 ? winner[1] : nil }
+  package var best: Int32? { winner[1] >= 0 ? winner[1] : nil }
 
   /// Whether `leaf` takes part in the tournament.
-  func isActive(_ leaf: Int) -> Bool { winner[width + leaf] >= 0 }
+  package func isActive(_ leaf: Int) -> Bool { winner[width + leaf] >= 0 }
 
   /// Makes `leaf` active with the given key.
   ///
   /// - Complexity: O(log *n*).
-  mutating func activate(_ leaf: Int, primary first: Int, secondary second: Int) {
+  package mutating func activate(_ leaf: Int, primary first: Int, secondary second: Int) {
     primary[leaf] = first
     secondary[leaf] = second
     winner[width + leaf] = Int32(leaf)
@@ -46,7 +46,7 @@ struct SelectionTree: Sendable {
   /// Takes `leaf` out of the tournament.
   ///
   /// - Complexity: O(log *n*).
-  mutating func deactivate(_ leaf: Int) {
+  package mutating func deactivate(_ leaf: Int) {
     guard winner[width + leaf] >= 0 else { return }
     winner[width + leaf] = -1
     replay(from: width + leaf)
@@ -58,7 +58,7 @@ struct SelectionTree: Sendable {
   /// backtracking.
   ///
   /// - Complexity: O(log *n*).
-  func leftmost(primaryAtMost bound: Int) -> Int32? {
+  package func leftmost(primaryAtMost bound: Int) -> Int32? {
     guard qualifies(1, bound) else { return nil }
     var node = 1
     while node < width {
@@ -89,7 +89,7 @@ struct SelectionTree: Sendable {
   }
 
   /// The winner recorded at every node agrees with its children (internal checks).
-  func isConsistent() -> Bool {
+  package func isConsistent() -> Bool {
     (1..<width).allSatisfy { winner[$0] == better(winner[2 * $0], winner[2 * $0 + 1]) }
   }
 }

@@ -32,9 +32,9 @@ struct SessionIndex: Sendable {
 
   /// Stores `handle` under `id`, which is absent.
   ///
-  /// - Complexity: O(1) expected, amortised over doublings at 3/4 load.
+  /// - Complexity: O(1) expected, amortised over doublings at 7/8 load.
   mutating func insert(_ handle: Int32, for id: Int, identifiers: [Int]) {
-    if 4 * (count + 1) > 3 * slots.count { rehash(to: 2 * slots.count, identifiers: identifiers) }
+    if !fits(count + 1, in: slots.count) { rehash(to: 2 * slots.count, identifiers: identifiers) }
     var at = home(id)
     while slots[at] >= 0 { at = (at + 1) & mask }
     slots[at] = handle
@@ -60,6 +60,17 @@ struct SessionIndex: Sendable {
     }
     slots[hole] = -1
     count -= 1
+  }
+
+  /// Whether `entries` stay under the 7/8 load that keeps probes short
+  /// (the multiplicative hash spreads consecutive identifiers evenly).
+  private func fits(_ entries: Int, in size: Int) -> Bool { 8 * entries <= 7 * size }
+
+  /// Grows the table so that `entries` fit without a rehash.
+  mutating func reserve(_ entries: Int, identifiers: [Int]) {
+    var size = slots.count
+    while !fits(entries, in: size) { size *= 2 }
+    if size > slots.count { rehash(to: size, identifiers: identifiers) }
   }
 
   private mutating func rehash(to size: Int, identifiers: [Int]) {

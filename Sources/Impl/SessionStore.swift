@@ -117,10 +117,18 @@ struct SessionStore: Sendable {
     return hashKey[at]
   }
 
+  /// Makes room for `sessions` live sessions without further growth.
+  mutating func reserve(_ sessions: Int) {
+    if sessions > capacity { grow(to: sessions) }
+    index.reserve(sessions, identifiers: identifier)
+  }
+
   /// Doubles every array, and threads the new handles onto the free list.
-  private mutating func grow() {
+  private mutating func grow() { grow(to: max(64, capacity * 2)) }
+
+  /// Extends every array to `new` handles, and threads the new ones onto the free list.
+  private mutating func grow(to new: Int) {
     let old = capacity
-    let new = max(64, old * 2)
     identifier.reserveCapacity(new)
     requestTime.reserveCapacity(new)
     timer.reserveCapacity(new)

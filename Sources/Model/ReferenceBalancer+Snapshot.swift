@@ -5,16 +5,18 @@ extension ReferenceBalancer {
   ///
   /// - Complexity: O(*s* + *q* + *n*) for *s* sessions, *q* queued and *n* servers.
   public var snapshot: Snapshot {
-    let serverSnapshots = serverIDs.map { id in
+    var serverSnapshots: [ServerSnapshot] = []
+    for id in serverIDs {
       let server = servers[id.index]
-      return ServerSnapshot(
-        state: server.state, weight: server.weight,
-        maximumConnections: server.maximumConnections,
-        minimumConnections: server.minimumConnections,
-        maximumQueueLength: server.maximumQueueLength, isUsable: isUsable(id),
-        isWarmingUp: isWarmingUp(id), limit: limit(id), served: server.served,
-        connections: server.connections, queue: server.queue, queueLength: server.queue.count,
-        counters: server.counters)
+      serverSnapshots.append(
+        ServerSnapshot(
+          state: server.state, weight: server.weight,
+          maximumConnections: server.maximumConnections,
+          minimumConnections: server.minimumConnections,
+          maximumQueueLength: server.maximumQueueLength, isUsable: isUsable(id),
+          isWarmingUp: isWarmingUp(id), limit: limit(id), served: server.served,
+          connections: server.connections, queue: server.queue, queueLength: server.queue.count,
+          counters: server.counters))
     }
     let pending = backendQueue.count + servers.reduce(0) { $0 + $1.queue.count }
     return Snapshot(

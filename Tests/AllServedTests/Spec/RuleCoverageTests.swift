@@ -67,12 +67,26 @@ struct RuleCoverageTests {
       "the Invariant enum and the specification list the same invariants in the same order")
   }
 
-  @Test("Every rule has an implementation site in Sources/Model")
-  func everyRuleIsImplemented() throws {
-    let sites = Self.commentedIDs(try Self.swiftFiles(under: "Sources/Model"))
+  @Test("Every rule has an implementation site in the model and in the implementation", arguments: ["Sources/Model", "Sources/Impl"])
+  func everyRuleIsImplemented(folder: String) throws {
+    let sites = Self.commentedIDs(try Self.swiftFiles(under: folder))
     for rule in try Self.definedIDs() where rule.hasPrefix("R-") {
-      #expect(sites.contains(rule), "\(rule) has no comment naming it in Sources/Model")
+      #expect(sites.contains(rule), "\(rule) has no comment naming it in \(folder)")
     }
+  }
+
+  @Test("Model and implementation files line up concern by concern")
+  func concernsLineUp() throws {
+    func concerns(_ folder: String, _ type: String) throws -> [String] {
+      try Self.swiftFiles(under: folder).keys.compactMap { path in
+        let name = String(path.split(separator: "/").last ?? "")
+        guard name.hasPrefix(type + "+") else { return nil }
+        return String(name.dropFirst(type.count + 1))
+      }.sorted()
+    }
+    let model = try concerns("Sources/Model", "ReferenceBalancer")
+    #expect(model.count >= 10)
+    #expect(model == (try concerns("Sources/Impl", "ProductionBalancer")))
   }
 
   @Test("Every rule and every invariant is named by a test")
