@@ -1,64 +1,99 @@
 import AllServedCore
+import AllServedEngine
 import AllServedHarness
 import AllServedModel
 
-/// `allserved check`: seeded random traces on the reference model.
+/// `allserved check`: seeded random traces, model and implementation in lockstep.
 public enum CheckCommand {
-  /// Runs the check with a progress line on a terminal, and returns the summary
-  /// and the exit status: 0 when every check held, 1 otherwise.
+  /// Runs the check with a progress line on a terminal, and returns the
+  /// summary and the exit status: 0 when every check held and coverage was
+  /// met, 1 otherwise.
   public static func run(_ options: CheckOptions) -> (summary: String, status: Int32) {
+    Fault.$active.withValue(options.fault) { runPlanted(options) }
+  }
+
+  static func runPlanted(_ options: CheckOptions) -> (summary: String, status: Int32) {
     let check = RandomCheck(seed: options.seed, traces: options.traces, length: options.length)
     let clock = ContinuousClock()
     let start = clock.now
     var lastDraw = start
-    let report = check.run(
-      make: { try ReferenceBalancer(configuration: $0) },
-      progress: { report in
-        let now = clock.now
-        guard now - lastDraw > .milliseconds(100) || report.traces == options.traces else { return }
-        lastDraw = now
-        Terminal.progress(
-          "check: trace \(Terminal.grouped(report.traces))/\(Terminal.grouped(options.traces))"
-            + "  events \(Terminal.grouped(report.events))")
-      })
-    Terminal.endProgress()
+    let report = check.run(ReferenceBalancer.self, ProductionBalancer.self) { report in
+      let now = clock.now
+      guard now - lastDraw > .milliseconds(100) || report.traces == options.traces else { return }
+      lastDraw = now
+      Terminal.progress(
+        "check: trace \(Terminal.grouped(report.traces))/\(Terminal.grouped(options.traces))"
+          + "  events \(Terminal.grouped(report.events))")
+    }
     let elapsed = clock.now - start
-    return (summary(report, options: options, elapsed: elapsed), report.failure == nil ? 0 : 1)
+    var lines = summary(report, options: options, elapsed: elapsed)
+    var status: Int32 = 0
+    if let failure = report.failure {
+      status = 1
+      Terminal.progress("check: shrinking the failing trace of seed \(failure.seed)…")
+      let shrinkStart = clock.now
+      let shrunk = Shrinker<ReferenceBalancer, ProductionBalancer>().shrink(failure.trace)
+      Terminal.endProgress()
+      var trace = shrunk?.trace ?? failure.trace
+      trace.title = options.title
+      trace.bug = options.bug
+      lines += ShrinkCommand.report(
+        trace: trace, failure: shrunk?.failure ?? failure.failure, originalLength: failure.trace.steps.count,
+        candidates: shrunk?.candidates, minimal: shrunk?.isOneMinimal ?? false,
+        elapsed: clock.now - shrinkStart, fault: options.fault,
+        replay: "swift run allserved check --seed \(failure.seed) --traces 1 --length \(options.length)"
+          + (options.fault.map { " --fault \($0)" } ?? ""))
+      if let path = options.save {
+        if let problem = TraceFile.write(trace, to: path) {
+          lines += ["", "could not save: \(problem)"]
+        } else {
+          lines += ["", "saved: \(path) (replayed by `swift test` if it is under Specs/Traces/)"]
+        }
+      }
+    } else {
+      Terminal.endProgress()
+      let shortfalls = report.coverageShortfalls
+      if shortfalls.isEmpty {
+        lines.append(
+          "PASS: model and implementation agreed on every outcome and snapshot; invariants I1–I12 held; "
+            + "every impossible event was rejected unchanged"
+            + (report.traces >= Situation.coverageJudgedFrom ? "; coverage met" : "; too few traces to judge coverage"))
+      } else {
+        status = 1
+        lines.append("FAIL: coverage below its declared minimum:")
+        lines += shortfalls.map { "  \($0.situation): \($0.traces) traces, at least \($0.required) required" }
+      }
+    }
+    return (lines.joined(separator: "\n"), status)
   }
 
-  static func summary(_ report: RandomCheck.Report, options: CheckOptions, elapsed: Duration) -> String {
+  static func summary(_ report: RandomCheck.Report, options: CheckOptions, elapsed: Duration) -> [String] {
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     let rate = seconds > 0 ? Int(Double(report.events) / seconds) : 0
     let percent = report.events > 0 ? report.rejected * 1000 / report.events : 0
+    let last = options.seed &+ UInt64(options.traces - 1)
     var lines = [
-      "allserved check: reference model, seeds \(options.seed)…\(options.seed &+ UInt64(options.traces - 1))",
+      "allserved check: model ⇄ implementation in lockstep, seeds \(options.seed)…\(last)"
+        + (options.fault.map { ", fault '\($0)' planted in the implementation" } ?? ""),
       "",
       Terminal.row("traces", Terminal.grouped(report.traces)),
       Terminal.row("events", Terminal.grouped(report.events)),
       Terminal.row("rejected as impossible", "\(Terminal.grouped(report.rejected)) (\(percent / 10).\(percent % 10)%)"),
-      Terminal.row("time", "\(Int(seconds * 1000)) ms, \(Terminal.grouped(rate)) events/s"),
+      Terminal.row("time", "\(Int(seconds * 1000)) ms, \(Terminal.grouped(rate)) lockstep events/s"),
       "",
       "  event kinds",
     ]
     lines += EventKind.allCases.map { Terminal.row($0.rawValue, Terminal.grouped(report.kinds[$0, default: 0])) }
-    lines += ["", "  situations reached (accepted events)"]
-    lines += Situation.allCases.map { Terminal.row($0.rawValue, Terminal.grouped(report.situations[$0, default: 0])) }
-    lines.append("")
-    if let failure = report.failure {
-      lines += [
-        "FAIL: trace seed \(failure.seed), event \(failure.events.count)",
-        failure.message,
-        "",
-        "configuration:",
-        failure.configuration.description,
-        "",
-        "events:",
-      ]
-      lines += failure.events.map { "  \($0)" }
-      lines += ["", "replay: swift run allserved check --seed \(failure.seed) --traces 1 --length \(options.length)"]
-    } else {
-      lines.append("PASS: invariants I1–I12 held after every event; every impossible event was rejected unchanged")
+    lines += ["", "  situations                                      events    traces   minimum"]
+    for situation in Situation.allCases {
+      let required = Int((Double(max(report.traces, 1)) * situation.minimumTraceShare).rounded(.up))
+      let traces = report.situationTraces[situation, default: 0]
+      let mark = report.traces >= Situation.coverageJudgedFrom && traces < required ? "  ✗" : ""
+      lines.append(
+        Terminal.row(situation.rawValue, Terminal.grouped(report.situations[situation, default: 0]))
+          + Terminal.column(Terminal.grouped(traces), 10) + Terminal.column(Terminal.grouped(required), 10) + mark)
     }
-    return lines.joined(separator: "\n")
+    lines.append("")
+    return lines
   }
 }

@@ -1,9 +1,15 @@
+public import AllServedEngine
+
 /// A parsed command line.
 public enum Command: Equatable, Sendable {
   /// `--help`, or `help TOPIC`.
   case help(topic: String?)
   /// `check` and its options.
   case check(CheckOptions)
+  /// `replay FILE` and its options.
+  case replay(ReplayOptions)
+  /// `shrink FILE` and its options.
+  case shrink(ShrinkOptions)
 }
 
 /// The options of `allserved check`.
@@ -14,9 +20,43 @@ public struct CheckOptions: Equatable, Sendable {
   public var traces = 300
   /// How many events per trace.
   public var length = 200
+  /// A fault planted in the implementation, to watch the harness find it.
+  public var fault: Fault?
+  /// Where to save the shrunk trace of a failure.
+  public var save: String?
+  /// The saved trace's title.
+  public var title: String?
+  /// The saved trace's line on the bug.
+  public var bug: String?
 
   /// The defaults: a check of a few seconds in a debug build.
   public init() {}
+}
+
+/// The options of `allserved replay`.
+public struct ReplayOptions: Equatable, Sendable {
+  /// The trace file.
+  public var path: String
+  /// JSON lines instead of text.
+  public var json = false
+  /// A fault planted in the implementation.
+  public var fault: Fault?
+
+  /// Options for `path`.
+  public init(path: String) { self.path = path }
+}
+
+/// The options of `allserved shrink`.
+public struct ShrinkOptions: Equatable, Sendable {
+  /// The failing trace file.
+  public var path: String
+  /// Where to write the shrunk trace.
+  public var output: String?
+  /// A fault planted in the implementation.
+  public var fault: Fault?
+
+  /// Options for `path`.
+  public init(path: String) { self.path = path }
 }
 
 /// A command line that cannot be obeyed; `allserved` prints it and exits with status 2.
@@ -43,27 +83,50 @@ extension Command {
       let topic = subcommand == "help" ? rest.first : (arguments.first == subcommand ? subcommand : nil)
       return .help(topic: topic)
     }
+    var arguments = Arguments(command: subcommand, rest: rest)
     switch subcommand {
     case "check":
       var options = CheckOptions()
-      while let flag = rest.popFirst() {
-        guard let value = rest.popFirst() else {
-          throw UsageError(message: "option '\(flag)' needs a value")
-        }
+      while let flag = try arguments.nextFlag() {
         switch flag {
         case "--seed":
+          let value = try arguments.value(for: flag)
           guard let seed = UInt64(value) else {
             throw UsageError(message: "--seed takes a whole number from 0 to \(UInt64.max), not '\(value)'")
           }
           options.seed = seed
-        case "--traces": options.traces = try count(flag, value, 1...10_000_000)
-        case "--length": options.length = try count(flag, value, 1...1_000_000)
-        default: throw UsageError(message: "unknown option '\(flag)' for 'check'")
+        case "--traces": options.traces = try count(flag, try arguments.value(for: flag), 1...10_000_000)
+        case "--length": options.length = try count(flag, try arguments.value(for: flag), 1...1_000_000)
+        case "--fault": options.fault = try fault(try arguments.value(for: flag))
+        case "--save": options.save = try arguments.value(for: flag)
+        case "--title": options.title = try arguments.value(for: flag)
+        case "--bug": options.bug = try arguments.value(for: flag)
+        default: throw arguments.unknown(flag)
         }
       }
       return .check(options)
+    case "replay":
+      var options = ReplayOptions(path: try arguments.file())
+      while let flag = try arguments.nextFlag() {
+        switch flag {
+        case "--json": options.json = true
+        case "--fault": options.fault = try fault(try arguments.value(for: flag))
+        default: throw arguments.unknown(flag)
+        }
+      }
+      return .replay(options)
+    case "shrink":
+      var options = ShrinkOptions(path: try arguments.file())
+      while let flag = try arguments.nextFlag() {
+        switch flag {
+        case "--output", "-o": options.output = try arguments.value(for: flag)
+        case "--fault": options.fault = try fault(try arguments.value(for: flag))
+        default: throw arguments.unknown(flag)
+        }
+      }
+      return .shrink(options)
     default:
-      throw UsageError(message: "unknown command '\(subcommand)'")
+      throw UsageError(message: "unknown command '\(subcommand)'; expected check, replay, shrink or help")
     }
   }
 
@@ -72,5 +135,46 @@ extension Command {
       throw UsageError(message: "\(flag) takes a whole number from \(range.lowerBound) to \(range.upperBound), not '\(value)'")
     }
     return number
+  }
+
+  private static func fault(_ name: String) throws(UsageError) -> Fault {
+    guard let fault = Fault(rawValue: name) else {
+      throw UsageError(message: "unknown fault '\(name)'; known: \(Fault.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    guard Fault.isCompiledIn else {
+      throw UsageError(message: "--fault needs a debug build (release builds compile the fault sites away)")
+    }
+    return fault
+  }
+}
+
+/// The words after the subcommand.
+private struct Arguments {
+  var command: String
+  var rest: ArraySlice<String>
+
+  mutating func nextFlag() throws(UsageError) -> String? {
+    guard let word = rest.popFirst() else { return nil }
+    guard word.hasPrefix("-") else {
+      throw UsageError(message: "unexpected argument '\(word)' for '\(command)'")
+    }
+    return word
+  }
+
+  mutating func value(for flag: String) throws(UsageError) -> String {
+    guard let value = rest.popFirst() else { throw UsageError(message: "option '\(flag)' needs a value") }
+    return value
+  }
+
+  mutating func file() throws(UsageError) -> String {
+    guard let path = rest.first, !path.hasPrefix("-") else {
+      throw UsageError(message: "'\(command)' needs a trace file: allserved \(command) FILE")
+    }
+    rest = rest.dropFirst()
+    return path
+  }
+
+  func unknown(_ flag: String) -> UsageError {
+    UsageError(message: "unknown option '\(flag)' for '\(command)'")
   }
 }

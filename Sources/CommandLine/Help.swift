@@ -4,30 +4,72 @@ public enum Help {
     allserved: checks HAProxy-style connection-slot reservation against its specification.
 
     USAGE: allserved [check] [options]
+           allserved replay FILE [--json]
+           allserved shrink FILE [-o OUTPUT]
 
     COMMANDS:
-      check     Run seeded random traces against the reference model and check the
-                invariants I1–I12 after every event (the default command).
-      help      Show this text, or `allserved help check` for one command.
+      check     Run seeded random traces on the reference model and the implementation
+                in lockstep; on a failure, shrink it and report (the default command).
+      replay    Replay a trace file step by step on both systems.
+      shrink    Shrink a failing trace file to a 1-minimal one that fails the same check.
+      help      Show this text, or `allserved help COMMAND`.
 
-    Run `allserved check --help` for the options of a command.
+    Run `allserved COMMAND --help` for the options of a command.
     """
 
   static let check = """
-    allserved check: run seeded random traces and check every invariant after every event.
+    allserved check: seeded random traces, model and implementation in lockstep.
 
-    USAGE: allserved check [--seed S] [--traces N] [--length L]
+    USAGE: allserved check [--seed S] [--traces N] [--length L] [--fault NAME]
+                           [--save FILE [--title T] [--bug B]]
 
     OPTIONS:
       --seed S      The seed of the first trace (default 2026). Trace i uses seed S+i,
                     so `--seed S+i --traces 1` replays trace i alone.
       --traces N    How many traces to run (default 300).
       --length L    How many events per trace (default 200).
+      --fault NAME  Plant a fault in the implementation (debug builds), to watch the
+                    harness find and shrink it: maxqueue-off-by-one, dequeue-tie-to-backend.
+      --save FILE   Save the shrunk trace of a failure, e.g. under Specs/Traces/, where
+                    `swift test` replays it; --title and --bug describe it in the file.
       -h, --help    Show this text.
 
-    Each trace draws a small configuration and events valid by construction, plus
-    about 5% impossible events that must be rejected with the state unchanged.
+    After every event the outcomes and the complete snapshots of both systems must be
+    equal and the invariants I1–I12 must hold; about 5% of the events are impossible
+    and must be rejected unchanged. The run prints the event kinds and the named
+    situations reached, and fails when a situation stays below its minimum share.
     Exit status: 0 when every check held, 1 after reporting a failure, 2 on bad usage.
+    """
+
+  static let replay = """
+    allserved replay: replay a trace file on the model and the implementation.
+
+    USAGE: allserved replay FILE [--json] [--fault NAME]
+
+    OPTIONS:
+      --json        One JSON object per step (event, both outcomes, every snapshot field).
+      --fault NAME  Plant a fault in the implementation (debug builds).
+      -h, --help    Show this text.
+
+    Prints each event, its outcome and the snapshot after it. Expected outcomes
+    (`EVENT => OUTCOME`) and `expect` lines in the file are checked too.
+    Exit status: 0 when everything held, 1 at the first failure, 2 for a bad file.
+    """
+
+  static let shrink = """
+    allserved shrink: shrink a failing trace file.
+
+    USAGE: allserved shrink FILE [-o OUTPUT] [--fault NAME]
+
+    OPTIONS:
+      -o, --output OUTPUT  Write the shrunk trace there.
+      --fault NAME         Plant a fault in the implementation (debug builds).
+      -h, --help           Show this text.
+
+    Deletes events, servers and options and simplifies fields while the trace fails
+    the same check, then renumbers sessions: the result is 1-minimal. Prints the
+    shrunk trace, a per-step table of both systems and a Swift Testing test.
+    Exit status: 0 when the trace failed and was shrunk, 1 when it passes, 2 for a bad file.
     """
 
   /// The help for `topic`, or the overview for `nil`; `nil` for an unknown topic.
@@ -35,6 +77,8 @@ public enum Help {
     switch topic {
     case nil: overview
     case "check": check
+    case "replay": replay
+    case "shrink": shrink
     default: nil
     }
   }

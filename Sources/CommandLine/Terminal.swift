@@ -50,6 +50,11 @@ public enum Terminal {
     return (number < 0 ? "-" : "") + result
   }
 
+  /// `value` right-aligned in `width` columns.
+  static func column(_ value: String, _ width: Int) -> String {
+    String(repeating: " ", count: max(1, width - value.count)) + value
+  }
+
   /// A left-aligned label and a right-aligned number in fixed columns.
   static func row(_ label: String, _ value: String, width: Int = 44) -> String {
     let padding = max(1, width - label.count - value.count)

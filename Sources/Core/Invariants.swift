@@ -157,30 +157,41 @@ private struct StateChecks {
     for (earlier, later) in zip(snapshot.sessions, snapshot.sessions.dropFirst()) where earlier.id >= later.id {
       report(.exclusivity, "sessions are not listed once each by increasing id: \(earlier.id) before \(later.id)")
     }
-    var seen: [SessionID: QueueID] = [:]
+    // The queue each live session was found in, by its position in `sessions`.
+    var seen: [QueueID?] = Array(repeating: nil, count: snapshot.sessions.count)
+    func position(_ id: SessionID) -> Int? {
+      var low = 0
+      var high = snapshot.sessions.count
+      while low < high {
+        let middle = (low + high) / 2
+        if snapshot.sessions[middle].id < id { low = middle + 1 } else { high = middle }
+      }
+      return low < snapshot.sessions.count && snapshot.sessions[low].id == id ? low : nil
+    }
     let queues: [QueueID] =
       [.backend] + snapshot.servers.indices.map { QueueID.server(ServerID($0)) }
     for queue in queues {
       for id in snapshot.queue(queue) {
-        if let other = seen[id] {
-          report(.exclusivity, "\(id) is in queue \(other) and in queue \(queue)")
-          continue
-        }
-        seen[id] = queue
-        guard let session = snapshot.session(id) else {
+        guard let at = position(id) else {
           report(.exclusivity, "queue \(queue) holds \(id), which is not a live session")
           continue
         }
+        if let other = seen[at] {
+          report(.exclusivity, "\(id) is in queue \(other) and in queue \(queue)")
+          continue
+        }
+        seen[at] = queue
+        let session = snapshot.sessions[at]
         guard case .queued(let phaseQueue, _) = session.phase, phaseQueue == queue else {
           report(.exclusivity, "queue \(queue) holds \(id), which is \(session.phase)")
           continue
         }
       }
     }
-    for session in snapshot.sessions {
+    for (at, session) in snapshot.sessions.enumerated() {
       let id = session.id
       if case .queued(let queue, _) = session.phase {
-        if seen[id] != queue {
+        if seen[at] != queue {
           report(.exclusivity, "\(id) is \(session.phase) but not in that queue")
         }
         switch queue {
@@ -309,11 +320,16 @@ private struct StepChecks {
   // ties to the server's own queue; only usable servers take from the backend.
   private mutating func firstInFirstOut() {
     let queues: [QueueID] = [.backend] + after.servers.indices.map { QueueID.server(ServerID($0)) }
-    let handedOver = Set(outcome.handovers.map(\.session))
+    let handedOver = outcome.handovers.isEmpty ? [] : Set(outcome.handovers.map(\.session))
     var working: [QueueID: [SessionID]] = [:]
     for queue in queues {
       let old = before.queue(queue)
       let new = after.queue(queue)
+      // Most events leave most queues alone.
+      if old == new {
+        if !handedOver.isEmpty { working[queue] = old }
+        continue
+      }
       let stayed = Set(new)
       let survivors = old.filter { stayed.contains($0) }
       let oldSet = Set(old)

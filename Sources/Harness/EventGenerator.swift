@@ -15,6 +15,11 @@ public struct EventGenerator: Sendable {
   public var impossibleShare: Int
   /// The highest session number drawn so far.
   public private(set) var lastSessionNumber = 0
+  /// ``enabledKinds`` as bits in `EventKind.allCases` order: a raw-value enum
+  /// hashes its string, far too slow for every offered choice.
+  private var enabledMask: UInt32 = 0
+  /// The weighted choices of the current draw, kept to reuse their storage.
+  private var choices: [(choice: Choice, weight: Int)] = []
 
   /// Creates a generator for one trace.
   ///
@@ -36,12 +41,14 @@ public struct EventGenerator: Sendable {
       for kind in optional where random.below(3) == 0 { kinds.remove(kind) }
     }
     enabledKinds = kinds
+    for (bit, kind) in EventKind.allCases.enumerated() where kinds.contains(kind) { enabledMask |= 1 << bit }
   }
 
   /// Draws a small configuration, biased toward the edges: limits of 0 and 1,
-  /// `maxqueue` 1, several servers sharing one limit.
+  /// `maxqueue` 1, several servers sharing one limit, 1 to 8 servers with
+  /// small backends the most frequent.
   public mutating func configuration() -> Configuration {
-    let count = random.int(in: 1...4)
+    let count = random.pick([1, 1, 2, 2, 2, 3, 3, 4, 5, 6, 7, 8])
     var servers: [ServerConfiguration] = []
     let dynamic = random.chance(15)
     for _ in 0..<count {
@@ -77,72 +84,111 @@ public struct EventGenerator: Sendable {
     return Draw(event: enabledEvent(for: snapshot, configuration: configuration), isImpossible: false)
   }
 
-  /// Draws an event the snapshot enables.
+  /// One enabled event, before its random details are drawn.
+  enum Choice {
+    case arrive, setState, setWeight, setMaximumConnections, shutdownSessions, tick
+    case run(SessionID), queueTimeout(SessionID), connected(SessionID), connectFailed(SessionID)
+    case close(SessionID), abort(SessionID)
+  }
+
+  /// Draws an event the snapshot enables, from a weighted table of choices.
+  ///
+  /// The weights lean toward the edges: a waiting server going down, a full
+  /// server or a queue at `maxqueue` named by a cookie, a failure on the last
+  /// retry, a tick that lands exactly on the next timers.
   mutating func enabledEvent(for snapshot: Snapshot, configuration: Configuration) -> Event {
-    var choices: [(weight: Int, make: (inout EventGenerator) -> Event)] = []
-    func offer(_ kind: EventKind, _ weight: Int, _ make: @escaping (inout EventGenerator) -> Event) {
-      if enabledKinds.contains(kind) { choices.append((weight, make)) }
+    choices.removeAll(keepingCapacity: true)
+    func offer(_ kind: EventKind, _ weight: Int, _ choice: Choice) {
+      if enabledMask & (1 << kind.ordinal) != 0 { choices.append((choice, weight)) }
     }
-    let servers = snapshot.servers.count
-    offer(.arrive, 12) { generator in
-      generator.lastSessionNumber += 1
-      let cookie = generator.random.chance(25) ? ServerID(generator.random.below(servers)) : nil
-      let key: UInt32? =
-        configuration.algorithm == .hash && generator.random.chance(85)
-        ? UInt32(generator.random.below(8)) : nil
-      return .arrive(SessionID(generator.lastSessionNumber), cookie: cookie, hashKey: key)
-    }
+    offer(.arrive, 12, .arrive)
     for session in snapshot.sessions {
       let id = session.id
       switch session.phase {
       case .dequeued, .redistributed:
-        offer(.run, 25) { _ in .run(id) }
+        offer(.run, 25, .run(id))
       case .turnaround(let until) where until <= snapshot.now:
-        offer(.run, 25) { _ in .run(id) }
+        offer(.run, 25, .run(id))
       case .queued(_, let deadline?) where deadline <= snapshot.now:
-        offer(.queueTimeout, 25) { _ in .queueTimeout(id) }
+        offer(.queueTimeout, 25, .queueTimeout(id))
       case .connecting:
-        offer(.connected, 10) { _ in .connectSucceeded(id) }
-        offer(.connectFailed, 4) { generator in
-          .connectFailed(id, generator.random.chance(50) ? .refused : .timedOut)
-        }
+        offer(.connected, 10, .connected(id))
+        offer(.connectFailed, session.retriesLeft == 0 ? 6 : 4, .connectFailed(id))  // the last retry weighs more
       case .established:
-        offer(.close, 8) { _ in .close(id) }
+        offer(.close, 8, .close(id))
       case .queued, .turnaround:
         break
       }
-      offer(.abort, 1) { _ in .abort(id) }
+      offer(.abort, 1, .abort(id))
     }
-    offer(.setState, 2) { generator in
-      .setState(ServerID(generator.random.below(servers)), generator.random.pick(ServerState.allCases))
-    }
-    offer(.setWeight, 1) { generator in
-      .setWeight(ServerID(generator.random.below(servers)), generator.random.pick([0, 1, 2, 3]))
-    }
-    offer(.setMaximumConnections, 1) { generator in
-      .setMaximumConnections(ServerID(generator.random.below(servers)), generator.random.pick([0, 1, 2, 3]))
-    }
-    offer(.shutdownSessions, 1) { generator in .shutdownSessions(ServerID(generator.random.below(servers))) }
+    let waiting = snapshot.servers.contains { !$0.queue.isEmpty }
+    offer(.setState, waiting ? 4 : 2, .setState)
+    offer(.setWeight, 1, .setWeight)
+    offer(.setMaximumConnections, 1, .setMaximumConnections)
+    offer(.shutdownSessions, 1, .shutdownSessions)
     // R-TIME-TICK: time moves only from a quiescent state, at most to the next timer.
-    if Invariants.isQuiescent(snapshot) {
-      let room = Self.tickRoom(snapshot)
-      offer(.tick, 6) { generator in
-        // Half the ticks land exactly on the next timer, so timers often fall due together.
-        if let room, generator.random.chance(50) { return .tick(room) }
-        return .tick(generator.random.int(in: 1...min(room ?? 2000, 2000)))
-      }
-    }
+    if Invariants.isQuiescent(snapshot) { offer(.tick, 6, .tick) }
     // Swarm never leaves arrivals out, so this fallback is only a safety net.
-    guard !choices.isEmpty else {
-      lastSessionNumber += 1
-      return .arrive(SessionID(lastSessionNumber))
-    }
-    var ticket = random.below(choices.reduce(0) { $0 + $1.weight })
+    guard !choices.isEmpty else { return arrival(snapshot, configuration) }
+    var total = 0
+    for choice in choices { total += choice.weight }
+    var ticket = random.below(total)
+    var chosen = choices[choices.count - 1].choice
     for choice in choices {
-      if ticket < choice.weight { return choice.make(&self) }
+      if ticket < choice.weight {
+        chosen = choice.choice
+        break
+      }
       ticket -= choice.weight
     }
-    return choices[choices.count - 1].make(&self)
+    return realize(chosen, snapshot, configuration)
+  }
+
+  /// Draws the details of the chosen event.
+  mutating func realize(_ choice: Choice, _ snapshot: Snapshot, _ configuration: Configuration) -> Event {
+    let servers = snapshot.servers.count
+    switch choice {
+    case .arrive:
+      return arrival(snapshot, configuration)
+    case .run(let id): return .run(id)
+    case .queueTimeout(let id): return .queueTimeout(id)
+    case .connected(let id): return .connectSucceeded(id)
+    case .connectFailed(let id): return .connectFailed(id, random.chance(50) ? .refused : .timedOut)
+    case .close(let id): return .close(id)
+    case .abort(let id): return .abort(id)
+    case .setState:
+      // A server with waiters is the interesting one to take down.
+      let waiting = snapshot.servers.indices.filter { !snapshot.servers[$0].queue.isEmpty }
+      let server = !waiting.isEmpty && random.chance(60) ? random.pick(waiting) : random.below(servers)
+      return .setState(ServerID(server), random.pick(ServerState.allCases))
+    case .setWeight:
+      return .setWeight(ServerID(random.below(servers)), random.pick([0, 1, 2, 3]))
+    case .setMaximumConnections:
+      return .setMaximumConnections(ServerID(random.below(servers)), random.pick([0, 1, 2, 3]))
+    case .shutdownSessions:
+      return .shutdownSessions(ServerID(random.below(servers)))
+    case .tick:
+      let room = Self.tickRoom(snapshot)
+      // Half the ticks land exactly on the next timer, so timers often fall due together.
+      if let room, random.chance(50) { return .tick(room) }
+      return .tick(random.int(in: 1...min(room ?? 2000, 2000)))
+    }
+  }
+
+  /// A fresh arrival; a cookie, when drawn, prefers a full server or a queue
+  /// at its `maxqueue`, where assignment has the most to decide.
+  mutating func arrival(_ snapshot: Snapshot, _ configuration: Configuration) -> Event {
+    lastSessionNumber += 1
+    var cookie: ServerID?
+    if random.chance(25) {
+      let crowded = snapshot.servers.indices.filter { index in
+        let server = snapshot.servers[index]
+        return server.maximumConnections > 0 && server.served >= server.limit
+      }
+      cookie = ServerID(!crowded.isEmpty && random.chance(60) ? random.pick(crowded) : random.below(snapshot.servers.count))
+    }
+    let key: UInt32? = configuration.algorithm == .hash && random.chance(85) ? UInt32(random.below(8)) : nil
+    return .arrive(SessionID(lastSessionNumber), cookie: cookie, hashKey: key)
   }
 
   /// How far time may move from a quiescent state: up to the next timer, or

@@ -27,6 +27,24 @@ public enum EventKind: String, Hashable, Sendable, CaseIterable, CustomStringCon
     }
   }
 
+  /// The position in `allCases`.
+  var ordinal: UInt32 {
+    switch self {
+    case .arrive: 0
+    case .run: 1
+    case .connected: 2
+    case .connectFailed: 3
+    case .close: 4
+    case .abort: 5
+    case .queueTimeout: 6
+    case .setState: 7
+    case .setWeight: 8
+    case .setMaximumConnections: 9
+    case .shutdownSessions: 10
+    case .tick: 11
+    }
+  }
+
   /// The trace keyword.
   public var description: String { rawValue }
 }

@@ -1,7 +1,8 @@
 public import AllServedCore
 
-/// Runs seeded random traces against one reservation system and checks, after
-/// every event, every invariant and that exactly the impossible events are rejected.
+/// Runs seeded random traces through a ``Lockstep`` of two systems: after
+/// every event, equal outcomes and snapshots (or, for a historical variant,
+/// the invariants alone), and exactly the impossible events rejected.
 ///
 /// Trace *i* of a run seeded *S* uses seed *S + i*, so any trace replays alone
 /// with `--seed S+i --traces 1`.
@@ -12,24 +13,26 @@ public struct RandomCheck: Sendable {
   public var traces: Int
   /// How many events each trace has.
   public var length: Int
+  /// Whether to hash every event, outcome and snapshot into ``Report/digest``
+  /// (about a tenth of the run's time).
+  public var computesDigest: Bool
 
   /// Creates a check.
-  public init(seed: UInt64, traces: Int, length: Int) {
+  public init(seed: UInt64, traces: Int, length: Int, computesDigest: Bool = false) {
     self.seed = seed
     self.traces = traces
     self.length = length
+    self.computesDigest = computesDigest
   }
 
   /// The first failing trace, as far as it got.
   public struct Failure: Sendable {
     /// The seed that replays the trace.
     public var seed: UInt64
-    /// Its configuration.
-    public var configuration: Configuration
-    /// The events, the last one failing.
-    public var events: [Event]
-    /// What went wrong at the last event.
-    public var message: String
+    /// The trace up to and including the failing event.
+    public var trace: Trace
+    /// What failed.
+    public var failure: LockstepFailure
   }
 
   /// What a run did.
@@ -44,20 +47,34 @@ public struct RandomCheck: Sendable {
     public var kinds: [EventKind: Int] = [:]
     /// Accepted events by the situations they reached.
     public var situations: [Situation: Int] = [:]
+    /// Completed traces by the situations they reached at least once.
+    public var situationTraces: [Situation: Int] = [:]
     /// The first failure, if any; the run stops there.
     public var failure: Failure?
     /// A stable hash of every event, outcome and snapshot of the run: equal
     /// digests mean the run replayed identically.
     public var digest = StableHasher()
+
+    /// The situations reached by fewer traces than their declared minimum
+    /// share (``Situation/minimumTraceShare``); empty for runs of fewer than
+    /// ``Situation/coverageJudgedFrom`` traces, which are too small to judge.
+    public var coverageShortfalls: [(situation: Situation, traces: Int, required: Int)] {
+      guard traces >= Situation.coverageJudgedFrom else { return [] }
+      return Situation.allCases.compactMap { situation in
+        let required = Int((Double(traces) * situation.minimumTraceShare).rounded(.up))
+        let reached = situationTraces[situation, default: 0]
+        return reached < required ? (situation, reached, required) : nil
+      }
+    }
   }
 
-  /// Runs the traces.
+  /// Runs the traces on `Reference` and `Candidate` in lockstep.
   ///
   /// - Parameters:
-  ///   - make: Builds a fresh system for a configuration.
+  ///   - mode: What to compare (``LockstepMode``).
   ///   - progress: Called after each trace with the report so far.
-  public func run(
-    make: (Configuration) throws -> any ReservationSystem,
+  public func run<Reference: ReservationSystem, Candidate: ReservationSystem>(
+    _ reference: Reference.Type, _ candidate: Candidate.Type, mode: LockstepMode = .differential,
     progress: (Report) -> Void = { _ in }
   ) -> Report {
     var report = Report()
@@ -65,43 +82,55 @@ public struct RandomCheck: Sendable {
       let traceSeed = seed &+ UInt64(index)
       var generator = EventGenerator(seed: traceSeed)
       let configuration = generator.configuration()
-      var events: [Event] = []
-      func fail(_ message: String) {
-        report.failure = Failure(
-          seed: traceSeed, configuration: configuration, events: events, message: message)
+      var trace = Trace(configuration: configuration, seed: traceSeed)
+      func fail(_ failure: LockstepFailure) {
+        trace.check = failure.check
+        report.failure = Failure(seed: traceSeed, trace: trace, failure: failure)
       }
-      guard var system = try? make(configuration) else {
-        fail("the configuration was refused")
+      var lockstep: Lockstep<Reference, Candidate>
+      switch Lockstep<Reference, Candidate>.start(configuration, mode: mode) {
+      case .failure(let failure):
+        fail(failure)
         return report
+      case .success(let started):
+        lockstep = started
       }
+      var reached = Set<Situation>()
       for _ in 0..<length {
-        let before = system.snapshot
+        let before = lockstep.snapshot
         let draw = generator.draw(for: before, configuration: configuration)
-        let outcome = system.apply(draw.event)
-        let after = system.snapshot
-        events.append(draw.event)
-        report.digest.combine(draw.event.description)
-        report.digest.combine(outcome)
-        report.digest.combine(after)
+        trace.steps.append(Trace.Step(draw.event))
+        let failure = lockstep.step(draw.event)
+        let outcome = lockstep.lastOutcome ?? .rejected(.unknownSession(SessionID(0)))
         report.events += 1
         report.kinds[EventKind(draw.event), default: 0] += 1
+        if computesDigest {
+          report.digest.combine(draw.event.description)
+          report.digest.combine(outcome)
+          report.digest.combine(lockstep.snapshot)
+        }
+        if let failure {
+          fail(failure)
+          return report
+        }
         if outcome.isRejected {
           report.rejected += 1
         } else {
-          for situation in Set(Situation.classify(before: before, event: draw.event, outcome: outcome, after: after)) {
+          for situation in Situation.classify(before: before, event: draw.event, outcome: outcome, after: lockstep.snapshot) {
             report.situations[situation, default: 0] += 1
+            reached.insert(situation)
           }
         }
+        // The generator knows which events it drew to be impossible.
         if outcome.isRejected != draw.isImpossible {
-          fail("drawn \(draw.isImpossible ? "impossible" : "enabled") but the outcome was \(outcome.effect)")
-          return report
-        }
-        let violations = Invariants.checkAll(from: before, event: draw.event, outcome: outcome, to: after)
-        if !violations.isEmpty {
-          fail(violations.map(\.description).joined(separator: "\n"))
+          fail(
+            LockstepFailure(
+              step: lockstep.steps, check: "generator",
+              reference: draw.isImpossible ? "drawn impossible" : "drawn enabled", candidate: "\(outcome)"))
           return report
         }
       }
+      for situation in reached { report.situationTraces[situation, default: 0] += 1 }
       report.traces += 1
       progress(report)
     }

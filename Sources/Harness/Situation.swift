@@ -39,6 +39,33 @@ public enum Situation: String, Hashable, Sendable, CaseIterable, CustomStringCon
   /// The situation in words, as the coverage table prints it.
   public var description: String { rawValue }
 
+  /// Runs of fewer traces are too small to judge coverage.
+  public static let coverageJudgedFrom = 100
+
+  /// The share of traces that must reach the situation, or the run fails:
+  /// about a third of what the default generator reaches, so that a change
+  /// that starves a situation is caught and noise is not.
+  public var minimumTraceShare: Double {
+    switch self {
+    case .queueAtMaximum: 0.05
+    case .fullRedispatch: 0.01
+    case .redispatchTaken: 0.02
+    case .slotKeptOnRedispatch: 0.005
+    case .backendHeadChosen: 0.01
+    case .serverHeadChosen: 0.01
+    case .backendQueueTimeout: 0.05
+    case .serverQueueTimeout: 0.01
+    case .turnaround: 0.05
+    case .serverDownWithWaiters: 0.03
+    case .dynamicLimitBelowMaximum: 0.03
+    case .abortWhileDequeued: 0.01
+    case .retriesExhausted: 0.03
+    case .severalHandovers: 0.03
+    case .simultaneousTimers: 0.02
+    case .warmUpHandover: 0.005
+    }
+  }
+
   /// The situations one accepted event reached.
   public static func classify(
     before: Snapshot, event: Event, outcome: Outcome, after: Snapshot

@@ -25,4 +25,12 @@ case .check(let options):
   let result = CheckCommand.run(options)
   print(result.summary)
   exit(result.status)
+case .replay(let options):
+  let result = ReplayCommand.run(options)
+  if result.status == 2 { Terminal.error("allserved replay: \(result.output)") } else { print(result.output) }
+  exit(result.status)
+case .shrink(let options):
+  let result = ShrinkCommand.run(options)
+  if result.status == 2 { Terminal.error("allserved shrink: \(result.output)") } else { print(result.output) }
+  exit(result.status)
 }

@@ -1,4 +1,7 @@
 import AllServedCommandLine
+import AllServedEngine
+import AllServedHarness
+import Foundation
 import Testing
 
 @Suite("allserved command line")
@@ -15,6 +18,13 @@ struct CommandLineTests {
     #expect(try Command.parse(["--help"]) == .help(topic: nil))
     #expect(try Command.parse(["check", "--help"]) == .help(topic: "check"))
     #expect(try Command.parse(["help", "check"]) == .help(topic: "check"))
+    var replay = ReplayOptions(path: "t.trace")
+    replay.json = true
+    #expect(try Command.parse(["replay", "t.trace", "--json"]) == .replay(replay))
+    var shrink = ShrinkOptions(path: "t.trace")
+    shrink.output = "small.trace"
+    #expect(try Command.parse(["shrink", "t.trace", "-o", "small.trace"]) == .shrink(shrink))
+    #expect(try Command.parse(["replay", "--help"]) == .help(topic: "replay"))
     #expect(Help.text(for: "check")?.contains("--traces N") == true)
     #expect(Help.text(for: "nonsense") == nil)
   }
@@ -22,7 +32,12 @@ struct CommandLineTests {
   @Test("Bad arguments are usage errors with a clear message (exit status 2)")
   func usageErrors() {
     let cases: [([String], String)] = [
-      (["frobnicate"], "unknown command 'frobnicate'"),
+      (["frobnicate"], "unknown command 'frobnicate'; expected check, replay, shrink or help"),
+      (["replay"], "'replay' needs a trace file: allserved replay FILE"),
+      (["shrink", "--output", "x"], "'shrink' needs a trace file: allserved shrink FILE"),
+      (["replay", "a.trace", "--yaml"], "unknown option '--yaml' for 'replay'"),
+      (["replay", "a.trace", "b.trace"], "unexpected argument 'b.trace' for 'replay'"),
+      (["check", "--fault", "gremlins"], "unknown fault 'gremlins'; known: maxqueue-off-by-one, dequeue-tie-to-backend"),
       (["check", "--bogus", "1"], "unknown option '--bogus' for 'check'"),
       (["check", "--seed"], "option '--seed' needs a value"),
       (["check", "--seed", "-1"], "--seed takes a whole number from 0 to 18446744073709551615, not '-1'"),
@@ -45,5 +60,97 @@ struct CommandLineTests {
     #expect(result.summary.contains("seeds 11…15"))
     #expect(result.summary.contains("PASS"))
     #expect(result.summary.contains("  events                                   250"))
+  }
+
+  /// Writes `text` to a fresh temporary file and returns its path.
+  func temporaryTrace(_ text: String) throws -> String {
+    let path = FileManager.default.temporaryDirectory
+      .appendingPathComponent("allserved-\(UUID().uuidString).trace").path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  @Test("replay: a passing file exits 0, a failing one 1, a bad one 2 with line:column")
+  func replayCommand() throws {
+    let good = try temporaryTrace(
+      """
+      allserved-trace 1
+      backend
+      server s0 maxconn=1
+      arrive 1 => placed: granted s0
+      arrive 2 => placed: queued on backend
+      expect backend queue=#2
+      """)
+    defer { try? FileManager.default.removeItem(atPath: good) }
+    let passed = ReplayCommand.run(ReplayOptions(path: good))
+    #expect(passed.status == 0)
+    #expect(passed.output.contains("step 2  arrive 2  =>  placed: queued on backend"))
+    #expect(passed.output.hasSuffix("PASS: 2 events; model and implementation agreed, invariants held, expectations met"))
+
+    let wrong = try temporaryTrace("allserved-trace 1\nbackend\nserver s0 maxconn=1\narrive 1 => placed: queued on backend\n")
+    defer { try? FileManager.default.removeItem(atPath: wrong) }
+    let failed = ReplayCommand.run(ReplayOptions(path: wrong))
+    #expect(failed.status == 1)
+    #expect(failed.output.contains("FAIL: step 1: expected outcome"))
+
+    let bad = try temporaryTrace("allserved-trace 1\nbackend\nserver s0 maxconn=1\narrive x\n")
+    defer { try? FileManager.default.removeItem(atPath: bad) }
+    let refused = ReplayCommand.run(ReplayOptions(path: bad))
+    #expect(refused.status == 2)
+    #expect(refused.output == "\(bad):4:8: 'x' is not an integer")
+
+    let missing = ReplayCommand.run(ReplayOptions(path: "/nonexistent/allserved.trace"))
+    #expect(missing.status == 2)
+    #expect(missing.output.hasPrefix("/nonexistent/allserved.trace: cannot read the file"))
+  }
+
+  @Test("replay --json: one JSON object per step, with the snapshot's fields")
+  func replayJSON() throws {
+    let path = try temporaryTrace("allserved-trace 1\nbackend\nserver s0 maxconn=1\narrive 1\narrive 2\n")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    var options = ReplayOptions(path: path)
+    options.json = true
+    let result = ReplayCommand.run(options)
+    #expect(result.status == 0)
+    let lines = result.output.split(separator: "\n")
+    #expect(lines.count == 2)
+    let second = try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any]
+    #expect(second?["step"] as? Int == 2)
+    #expect(second?["outcome"] as? String == "placed: queued on backend")
+    let snapshot = second?["snapshot"] as? [String: [String: String]]
+    #expect(snapshot?["backend"]?["queue"] == "#2")
+    #expect(snapshot?["s0"]?["served"] == "1")
+  }
+
+  @Test("shrink: a failing trace shrinks and is written out; a passing one exits 1")
+  func shrinkCommand() throws {
+    try #require(Fault.isCompiledIn, "fault sites exist in debug builds")
+    let path = try temporaryTrace(
+      """
+      allserved-trace 1
+      backend balance=roundrobin retries=2 redispatch=on
+      server s0 maxconn=1 maxqueue=1
+      server s1 maxconn=2
+      arrive 1 cookie=s0
+      arrive 2 cookie=s1
+      arrive 3 cookie=s0
+      arrive 4 cookie=s0
+      """)
+    let output = path + ".small"
+    defer {
+      try? FileManager.default.removeItem(atPath: path)
+      try? FileManager.default.removeItem(atPath: output)
+    }
+    var options = ShrinkOptions(path: path)
+    options.output = output
+    options.fault = .maximumQueueOffByOne
+    let result = ShrinkCommand.run(options)
+    #expect(result.status == 0)
+    #expect(result.output.contains("shrunk:  4 → 3 events"))
+    #expect(result.output.contains("@Test(\"Regression: outcome\")"))
+    let saved = try TraceFormat.parse(try String(contentsOfFile: output, encoding: .utf8))
+    #expect(saved.steps.count == 3)
+    let passing = ShrinkCommand.run(ShrinkOptions(path: path))
+    #expect(passing.status == 1)
   }
 }

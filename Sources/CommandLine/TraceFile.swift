@@ -1,0 +1,37 @@
+import AllServedHarness
+import Foundation
+
+/// Reading and writing trace files, with errors a person can act on.
+enum TraceFile {
+  /// A file that cannot be used; `allserved` prints it and exits with status 2.
+  struct Problem: Error {
+    var message: String
+  }
+
+  /// Reads and parses `path`.
+  static func load(_ path: String) throws(Problem) -> Trace {
+    let text: String
+    do {
+      text = try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+      throw Problem(message: "\(path): cannot read the file (\(error.localizedDescription))")
+    }
+    do {
+      return try TraceFormat.parse(text)
+    } catch {
+      throw Problem(message: "\(path):\(error)")
+    }
+  }
+
+  /// Writes `trace` to `path`, creating the folder if needed; the problem, if any.
+  static func write(_ trace: Trace, to path: String) -> String? {
+    let url = URL(fileURLWithPath: path)
+    do {
+      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try TraceFormat.print(trace).write(to: url, atomically: true, encoding: .utf8)
+      return nil
+    } catch {
+      return "\(path): cannot write the file (\(error.localizedDescription))"
+    }
+  }
+}
