@@ -10,6 +10,8 @@ public enum Command: Equatable, Sendable {
   case replay(ReplayOptions)
   /// `shrink FILE` and its options.
   case shrink(ShrinkOptions)
+  /// `mutants`, with the budget of each mutant.
+  case mutants(CheckOptions)
 }
 
 /// The options of `allserved check`.
@@ -85,7 +87,7 @@ extension Command {
     }
     var arguments = Arguments(command: subcommand, rest: rest)
     switch subcommand {
-    case "check":
+    case "check", "mutants":
       var options = CheckOptions()
       while let flag = try arguments.nextFlag() {
         switch flag {
@@ -97,14 +99,14 @@ extension Command {
           options.seed = seed
         case "--traces": options.traces = try count(flag, try arguments.value(for: flag), 1...10_000_000)
         case "--length": options.length = try count(flag, try arguments.value(for: flag), 1...1_000_000)
-        case "--fault": options.fault = try fault(try arguments.value(for: flag))
-        case "--save": options.save = try arguments.value(for: flag)
-        case "--title": options.title = try arguments.value(for: flag)
-        case "--bug": options.bug = try arguments.value(for: flag)
+        case "--fault" where subcommand == "check": options.fault = try fault(try arguments.value(for: flag))
+        case "--save" where subcommand == "check": options.save = try arguments.value(for: flag)
+        case "--title" where subcommand == "check": options.title = try arguments.value(for: flag)
+        case "--bug" where subcommand == "check": options.bug = try arguments.value(for: flag)
         default: throw arguments.unknown(flag)
         }
       }
-      return .check(options)
+      return subcommand == "check" ? .check(options) : .mutants(options)
     case "replay":
       var options = ReplayOptions(path: try arguments.file())
       while let flag = try arguments.nextFlag() {
@@ -126,7 +128,7 @@ extension Command {
       }
       return .shrink(options)
     default:
-      throw UsageError(message: "unknown command '\(subcommand)'; expected check, replay, shrink or help")
+      throw UsageError(message: "unknown command '\(subcommand)'; expected check, replay, shrink, mutants or help")
     }
   }
 
@@ -139,7 +141,7 @@ extension Command {
 
   private static func fault(_ name: String) throws(UsageError) -> Fault {
     guard let fault = Fault(rawValue: name) else {
-      throw UsageError(message: "unknown fault '\(name)'; known: \(Fault.allCases.map(\.rawValue).joined(separator: ", "))")
+      throw UsageError(message: "unknown fault '\(name)'; the catalogue is in Specs/Mutants.md (e.g. maxqueue-off-by-one)")
     }
     guard Fault.isCompiledIn else {
       throw UsageError(message: "--fault needs a debug build (release builds compile the fault sites away)")

@@ -6,12 +6,15 @@ public enum Help {
     USAGE: allserved [check] [options]
            allserved replay FILE [--json]
            allserved shrink FILE [-o OUTPUT]
+           allserved mutants [--seed S] [--traces N] [--length L]
 
     COMMANDS:
       check     Run seeded random traces on the reference model and the implementation
                 in lockstep; on a failure, shrink it and report (the default command).
       replay    Replay a trace file step by step on both systems.
       shrink    Shrink a failing trace file to a 1-minimal one that fails the same check.
+      mutants   Plant each fault of the mutation catalogue alone and check that the
+                harness kills it (debug builds).
       help      Show this text, or `allserved help COMMAND`.
 
     Run `allserved COMMAND --help` for the options of a command.
@@ -29,7 +32,7 @@ public enum Help {
       --traces N    How many traces to run (default 300).
       --length L    How many events per trace (default 200).
       --fault NAME  Plant a fault in the implementation (debug builds), to watch the
-                    harness find and shrink it: maxqueue-off-by-one, dequeue-tie-to-backend.
+                    harness find and shrink it; the 33 faults are in Specs/Mutants.md.
       --save FILE   Save the shrunk trace of a failure, e.g. under Specs/Traces/, where
                     `swift test` replays it; --title and --bug describe it in the file.
       -h, --help    Show this text.
@@ -72,6 +75,23 @@ public enum Help {
     Exit status: 0 when the trace failed and was shrunk, 1 when it passes, 2 for a bad file.
     """
 
+  static let mutants = """
+    allserved mutants: the mutation catalogue against the harness.
+
+    USAGE: allserved mutants [--seed S] [--traces N] [--length L]
+
+    OPTIONS:
+      --seed S      The seed of the first trace (default 2026).
+      --traces N    Traces per mutant at most (default 300).
+      --length L    Events per trace (default 200).
+      -h, --help    Show this text.
+
+    Plants each fault of Specs/Mutants.md alone in the implementation, runs the
+    lockstep check until the first failure, and shrinks it. Prints, per mutant,
+    killed or survived, the events to failure, the shrunk length and the check.
+    Exit status: 0 when every mutant was killed, 1 otherwise, 2 in a release build.
+    """
+
   /// The help for `topic`, or the overview for `nil`; `nil` for an unknown topic.
   public static func text(for topic: String?) -> String? {
     switch topic {
@@ -79,6 +99,7 @@ public enum Help {
     case "check": check
     case "replay": replay
     case "shrink": shrink
+    case "mutants": mutants
     default: nil
     }
   }

@@ -212,13 +212,19 @@ public struct EventGenerator: Sendable {
   public mutating func impossibleEvent(for snapshot: Snapshot) -> Event {
     let unknown = SessionID(lastSessionNumber + 1000)
     let servers = snapshot.servers.count
-    switch random.below(8) {
+    switch random.below(9) {
     case 0: return .run(unknown)
     case 1: return .arrive(SessionID(random.int(in: 0...max(0, lastSessionNumber))))
     case 2: return .setState(ServerID(servers + random.below(3)), .running)
     case 3: return .tick(random.pick([0, -5]))
     case 4: return .setWeight(ServerID(random.below(servers)), random.pick([-1, 257]))
     case 5: return .setMaximumConnections(ServerID(random.below(servers)), -1)
+    case 6:
+      // Time may not move while a woken session waits to run, nor past a timer.
+      let woken = snapshot.sessions.contains { $0.phase == .dequeued || $0.phase == .redistributed }
+      if woken { return .tick(random.int(in: 1...2000)) }
+      if let room = Self.tickRoom(snapshot) { return .tick(room + random.int(in: 1...1000)) }
+      return .tick(random.pick([0, -5]))
     default:
       guard !snapshot.sessions.isEmpty else { return .close(unknown) }
       let session = random.pick(snapshot.sessions)

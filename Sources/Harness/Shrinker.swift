@@ -54,9 +54,9 @@ public struct Shrinker<Reference: ReservationSystem, Candidate: ReservationSyste
 
   /// Shrinks `trace`, which must fail; `nil` if it passes.
   public func shrink(_ trace: Trace) -> Result? {
+    // What the original trace accepted: its deliberate rejections stay.
     let start = Attempt(
-      configuration: trace.configuration, events: trace.events,
-      accepted: Array(repeating: true, count: trace.steps.count))
+      configuration: trace.configuration, events: trace.events, accepted: acceptance(of: trace))
     var replays = 0
     guard let (first, failure) = evaluate(start, check: nil, replays: &replays) else { return nil }
     var best = first
@@ -122,6 +122,17 @@ public struct Shrinker<Reference: ReservationSystem, Candidate: ReservationSyste
     cut.events.removeSubrange(kept...)
     cut.accepted.removeSubrange(kept...)
     return (cut, failure)
+  }
+
+  /// Which events of `trace` the defining system accepts.
+  func acceptance(of trace: Trace) -> [Bool] {
+    func run<System: ReservationSystem>(_ type: System.Type) -> [Bool] {
+      guard var system = try? System(configuration: trace.configuration) else {
+        return Array(repeating: true, count: trace.steps.count)
+      }
+      return trace.events.map { !system.apply($0).isRejected }
+    }
+    return mode == .differential ? run(Reference.self) : run(Candidate.self)
   }
 
   /// Drops events the defining system no longer enables although the trace had accepted them.

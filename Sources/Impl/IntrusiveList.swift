@@ -42,6 +42,18 @@ struct Links: Sendable {
     list.count += 1
   }
 
+  /// Inserts `element` at the head of `list` (only a planted fault does this).
+  ///
+  /// - Complexity: O(1).
+  mutating func prepend(_ element: Int32, to list: inout ListHead) {
+    let index = Int(element)
+    prior[index] = -1
+    next[index] = list.first
+    if list.first >= 0 { prior[Int(list.first)] = element } else { list.last = element }
+    list.first = element
+    list.count += 1
+  }
+
   /// Removes `element` from `list`, wherever it stands in it.
   ///
   /// - Complexity: O(1).

@@ -18,13 +18,13 @@ extension ProductionBalancer {
     // R-STATE-REDISTRIBUTE: leaving the balancer (going down, to maintenance or
     // to drain), under `option redispatch` the server's waiters are unbound and
     // woken to be balanced again; nothing happens to its slot owners.
-    if old.isUp && state != .running && configuration.redispatch {
+    if old.isUp && state != .running && configuration.redispatch && !isMutated(.downKeepsWaiters) {
       redistributed.reserveCapacity(queues[server].count)
       while queues[server].first >= 0 {
         let session = queues[server].first
         redistributed.append(sessions.id(session))
         unlink(session)
-        sessions.flags[Int(session)].remove(.direct)
+        if !isMutated(.redistributionKeepsDirect) { sessions.flags[Int(session)].remove(.direct) }
         sessions.assigned[Int(session)] = -1
         wake(session, as: .redistributed)
       }
@@ -37,7 +37,8 @@ extension ProductionBalancer {
     }
     // R-STATE-UP-DEQUEUE: coming up, or back from drain, the server dequeues
     // with reservation like any release point (111ea83ed).
-    if state == .running || (!old.isUp && state.isUp) { dequeue(server) }
+    let comingUp = !old.isUp && state.isUp
+    if (state == .running || comingUp) && !(comingUp && isMutated(.comingUpWithoutDequeue)) { dequeue(server) }
     return .stateChanged(server: id, from: old, to: state, redistributed: redistributed)
   }
 
@@ -55,7 +56,7 @@ extension ProductionBalancer {
     servers[server].weight = weight
     noteUsability(server, wasUsable: wasUsable)
     touch(server)
-    dequeue(server)
+    if !isMutated(.weightChangeWithoutDequeue) { dequeue(server) }
     return .weightChanged(server: id, from: old, to: weight)
   }
 
@@ -75,7 +76,7 @@ extension ProductionBalancer {
     }
     servers[server].maximumConnections = limit
     refresh(server)
-    dequeue(server)
+    if !isMutated(.maximumConnectionsChangeWithoutDequeue) { dequeue(server) }
     return .maximumConnectionsChanged(server: id, from: old, to: limit)
   }
 
@@ -87,8 +88,9 @@ extension ProductionBalancer {
   mutating func shutdownSessions(_ id: ServerID) -> Effect {
     guard isServer(id) else { return .rejected(.unknownServer(id)) }
     let server = id.index
+    let reverse = isMutated(.shutdownReverseOrder)
     let victims = sessions.owners.elements(of: owners[server]).sorted {
-      sessions.identifier[Int($0)] < sessions.identifier[Int($1)]
+      (sessions.identifier[Int($0)] < sessions.identifier[Int($1)]) != reverse
     }
     for session in victims {
       servers[server].counters.killed += 1

@@ -22,7 +22,7 @@ extension ProductionBalancer {
     changeSessionCount(by: 1)
     let session = sessions.allocate(id, requestTime: now, retries: configuration.retries, hashKey: hashKey)
     // R-PERSIST-COOKIE: a cookie binds to an up server, or to any server under `option persist`.
-    if let cookie, servers[cookie.index].state.isUp || configuration.persist {
+    if let cookie, servers[cookie.index].state.isUp || configuration.persist || isMutated(.cookieBindsDownServer) {
       sessions.flags[Int(session)].insert(.direct)
       sessions.assigned[Int(session)] = Int32(cookie.index)
     }
@@ -36,7 +36,9 @@ extension ProductionBalancer {
     let first = assignAndQueue(session, rebalancing: rebalancing)
     let at = Int(session)
     // R-REDISPATCH-FULL-DIRECT: once, because the request is no longer DIRECT after it.
-    if case .full(let server) = first, sessions.flags[at].contains(.direct), configuration.redispatch {
+    if case .full(let server) = first, sessions.flags[at].contains(.direct),
+      configuration.redispatch || isMutated(.fullRedispatchWithoutOption)
+    {
       sessions.flags[at].remove(.direct)
       sessions.assigned[at] = -1
       sessions.previous[at] = Int32(server)
@@ -93,7 +95,8 @@ extension ProductionBalancer {
     if sessions.flags[at].contains(.ownsSlot) { return .granted(server) }
     let current = servers[server]
     // R-ASSIGN-QUEUE-SERVER: behind the server's waiters, or when it is full.
-    if current.maximumConnections > 0 && (!queues[server].isEmpty || current.served >= limit(server)) {
+    let full = current.served + (isMutated(.maximumConnectionsOffByOne) ? 0 : 1) > limit(server)
+    if current.maximumConnections > 0 && (!queues[server].isEmpty || full) {
       // R-MAXQUEUE-FULL
       let waiting = queues[server].count + (isMutated(.maximumQueueOffByOne) ? -1 : 0)
       if current.maximumQueueLength > 0 && waiting >= current.maximumQueueLength {
@@ -121,7 +124,7 @@ extension ProductionBalancer {
     let selection = select(avoiding: Int(sessions.previous[at]), hashKey: sessions.key(session))
     if case .server(let chosen) = selection { sessions.assigned[at] = Int32(chosen) }
     if held >= 0 {
-      if selection == .server(held) {
+      if selection == .server(held) && !isMutated(.redispatchDropsSlot) {
         reserve(session, on: held)
       } else {
         dequeue(held)  // R-RELEASE-THEN-DEQUEUE

@@ -59,14 +59,18 @@ extension ProductionBalancer {
     }
     // R-RETRY-KEEP-SLOT: the connection closes, the slot stays (43662ff35).
     servers[server].connections -= 1
-    sessions.retriesLeft[at] -= 1
+    if !isMutated(.retriesNeverSpent) { sessions.retriesLeft[at] -= 1 }
     // R-RETRY-TURNAROUND: after a refused connect, wait one second first.
-    if failure == .refused {
+    if failure == .refused && !isMutated(.refusedWithoutTurnaround) {
       let until = now + Limits.turnaround
       sessions.phase[at] = .turnaround
       sessions.timer[at] = until
       sessions.flags[at].insert(.hasTimer)
       sessions.waiting.append(session, to: &turnarounds)
+      if isMutated(.retryReleasesSlot) {
+        release(session)
+        dequeue(server)
+      }
       return .turnaround(server: ServerID(server), until: until)
     }
     return retryOrRedispatch(session)
@@ -77,9 +81,9 @@ extension ProductionBalancer {
     let at = Int(session)
     let server = Int(sessions.assigned[at])
     // R-REDISPATCH-LAST-RETRY: the last retry goes back to the balancer, cookie or not.
-    if sessions.retriesLeft[at] == 0 && configuration.redispatch {
+    if sessions.retriesLeft[at] <= (isMutated(.redispatchOneRetryEarly) ? 1 : 0) && configuration.redispatch {
       sessions.flags[at].remove(.direct)
-      sessions.previous[at] = Int32(server)
+      if !isMutated(.redispatchForgetsPrevious) { sessions.previous[at] = Int32(server) }
       sessions.phase[at] = .placing
       return .rebalanced(from: ServerID(server), place(session, rebalancing: true))
     }

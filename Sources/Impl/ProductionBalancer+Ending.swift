@@ -9,7 +9,7 @@ extension ProductionBalancer {
       return .rejected(.unexpectedPhase(id, phase(of: session)))
     }
     let server = Int(sessions.assigned[at])
-    servers[server].counters.completed += 1
+    if !isMutated(.closeNotCounted) { servers[server].counters.completed += 1 }
     backendCounters.completed += 1
     end(session)
     return .ended(.completed(server: ServerID(server)))
@@ -21,7 +21,7 @@ extension ProductionBalancer {
     guard let session = sessions.handle(of: id) else { return .rejected(.unknownSession(id)) }
     let phase = phase(of: session)
     backendCounters.aborted += 1
-    end(session)
+    end(session, dequeues: !isMutated(.abortWithoutDequeue))
     return .ended(.aborted(during: phase))
   }
 
@@ -34,7 +34,7 @@ extension ProductionBalancer {
     guard sessions.flags[at].contains(.hasTimer) else { return .rejected(.timerNotDue(id, due: nil)) }
     let deadline = sessions.timer[at]
     guard deadline <= now else { return .rejected(.timerNotDue(id, due: deadline)) }
-    if queue != backendQueue { servers[queue].counters.failedConnections += 1 }
+    if queue != backendQueue && !isMutated(.timeoutNotCharged) { servers[queue].counters.failedConnections += 1 }
     backendCounters.failedConnections += 1
     backendCounters.serviceUnavailable += 1
     end(session)

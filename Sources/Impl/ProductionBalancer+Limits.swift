@@ -27,7 +27,7 @@ extension ProductionBalancer {
     // R-DYN-SLOWSTART: the ramp, never below one slot.
     if isWarmingUp(server), let start = current.cameUpAt {
       let ratio = 100 * (now - start) / current.slowStart
-      maximum = max(1, maximum * ratio / 100)
+      maximum = max(isMutated(.slowStartRampToZero) ? 0 : 1, maximum * ratio / 100)
     }
     return maximum
   }
@@ -51,7 +51,7 @@ extension ProductionBalancer {
     let current = servers[server]
     guard isUsable(server) else { return -1 }
     guard current.maximumConnections > 0 else { return 0 }
-    guard queues[server].isEmpty else { return -1 }
+    guard queues[server].isEmpty || isMutated(.eligibilityIgnoresWaiters) else { return -1 }
     let full = configuration.fullConnections
     guard current.minimumConnections != current.maximumConnections && full > 0 else {
       return current.served < limit(server, sessionCount: full) ? 0 : -1
@@ -86,7 +86,10 @@ extension ProductionBalancer {
 
   /// Puts `server` in the tournament with its current key, or takes it out.
   mutating func refreshLeaf(_ server: Int) {
-    let threshold = servers[server].threshold
+    var threshold = servers[server].threshold
+    if isMutated(.roundRobinIgnoresFullness) && configuration.algorithm == .roundRobin {
+      threshold = isUsable(server) ? 0 : -1
+    }
     guard threshold >= 0 && threshold <= sessionCount else {
       eligible.deactivate(server)
       return
@@ -96,7 +99,9 @@ extension ProductionBalancer {
     case .leastConnections:
       // R-LB-LEASTCONN: the key, and the stamp that breaks ties.
       eligible.activate(
-        server, primary: current.served * Limits.maximumWeight / current.weight,
+        server,
+        primary: current.served * Limits.maximumWeight
+          / (isMutated(.leastConnectionsIgnoresWeight) ? 1 : current.weight),
         secondary: current.leastConnectionsStamp)
     case .roundRobin, .hash:
       // R-LB-ROUNDROBIN (and R-LB-HASH-FALLBACK): the next turn, ties to the lower index.

@@ -7,7 +7,11 @@ extension ProductionBalancer {
   /// - Complexity: O(1), plus O(log *n*) when the queue was empty.
   mutating func enqueue(_ session: Int32, on queue: Int) {
     let at = Int(session)
-    sessions.waiting.append(session, to: &queues[queue])
+    if isMutated(.lastInFirstOut) {
+      sessions.waiting.prepend(session, to: &queues[queue])
+    } else {
+      sessions.waiting.append(session, to: &queues[queue])
+    }
     sessions.phase[at] = .queued
     let timeout = configuration.queueTimeout
     if timeout > 0 {
@@ -16,6 +20,7 @@ extension ProductionBalancer {
     } else {
       sessions.flags[at].remove(.hasTimer)
     }
+    if isMutated(.lastInFirstOut) { headChanged(queue) }
     guard queues[queue].count == 1 else { return }
     headChanged(queue)
     if queue != backendQueue { refresh(queue) }  // a server with a waiter is not eligible
@@ -55,7 +60,7 @@ extension ProductionBalancer {
       // R-DEQUEUE-OWN-QUEUE-ALWAYS: a server serves its own queue whatever its state;
       // R-DEQUEUE-BACKEND-ONLY-USABLE: the backend queue only if it is usable.
       let own = queues[server].first
-      let pooled = isUsable(server) ? queues[backendQueue].first : -1
+      let pooled = isUsable(server) || isMutated(.unusableServerTakesBackend) ? queues[backendQueue].first : -1
       let taken: Int32
       let source: QueueID
       if own < 0 && pooled < 0 {

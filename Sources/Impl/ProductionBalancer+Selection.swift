@@ -38,7 +38,7 @@ extension ProductionBalancer {
   /// second best, or `previous` itself when it is the only one.
   mutating func preferring(avoiding previous: Int, _ best: (Self) -> Int32?) -> Int? {
     guard let first = best(self) else { return nil }
-    guard Int(first) == previous else { return Int(first) }
+    guard Int(first) == previous, !isMutated(.previousNotAvoided) else { return Int(first) }
     eligible.deactivate(previous)
     let second = best(self)
     refreshLeaf(previous)
@@ -77,14 +77,14 @@ extension ProductionBalancer {
   /// it happens only after a state or weight change.
   mutating func rebuildHashMap() {
     let usable = servers.indices.filter(isUsable)
-    let total = usable.reduce(0) { $0 + servers[$1].weight }
+    let total = isMutated(.hashIgnoresWeights) ? usable.count : usable.reduce(0) { $0 + servers[$1].weight }
     var credit = Array(repeating: 0, count: usable.count)
     hashMap.removeAll(keepingCapacity: true)
     hashMap.reserveCapacity(total)
     for _ in 0..<total {
       var best = 0
       for position in usable.indices {
-        credit[position] += servers[usable[position]].weight
+        credit[position] += isMutated(.hashIgnoresWeights) ? 1 : servers[usable[position]].weight
         if credit[position] > credit[best] { best = position }
       }
       credit[best] -= total

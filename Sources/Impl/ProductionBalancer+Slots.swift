@@ -32,7 +32,7 @@ extension ProductionBalancer {
   /// R-END-RELEASE-THEN-DEQUEUE: a session ends. It leaves its queue or list,
   /// closes its connection, stops counting in `beconn`, releases its slot,
   /// and only then does its server dequeue (the order dc9ce9c26 restored).
-  mutating func end(_ session: Int32) {
+  mutating func end(_ session: Int32, dequeues: Bool = true) {
     let at = Int(session)
     let server = Int(sessions.assigned[at])
     switch sessions.phase[at] {
@@ -43,9 +43,15 @@ extension ProductionBalancer {
       if sessions.flags[at].contains(.ownsSlot) { servers[server].connections -= 1 }
     case .placing, .free: break
     }
+    if isMutated(.dequeueBeforeRelease), server >= 0 { dequeue(server) }
     release(session)
     sessions.free(session)
+    if isMutated(.sessionCountAfterDequeue) {
+      if server >= 0 && dequeues { dequeue(server) }
+      changeSessionCount(by: -1)
+      return
+    }
     changeSessionCount(by: -1)
-    if server >= 0 { dequeue(server) }
+    if server >= 0 && dequeues { dequeue(server) }
   }
 }

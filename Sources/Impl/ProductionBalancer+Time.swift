@@ -11,8 +11,12 @@ extension ProductionBalancer {
       return .rejected(.outOfRange(.tickDuration, duration))
     }
     let target = now + duration
-    if let pending = lowestPending() { return .rejected(.sessionPending(pending)) }
-    if let earliest = earliestTimer(), earliest < target { return .rejected(.timerDue(due: earliest)) }
+    if !isMutated(.tickIgnoresWokenSessions), let pending = lowestPending() {
+      return .rejected(.sessionPending(pending))
+    }
+    if let earliest = earliestTimer(), earliest < target || (isMutated(.timerBoundaryExclusive) && earliest == target) {
+      return .rejected(.timerDue(due: earliest))
+    }
     now = target
     // R-TIME-WARMUP-DEQUEUE: a warming server's limit grows with time, so each
     // tick lets it dequeue, in index order. The list holds exactly the servers
@@ -20,7 +24,7 @@ extension ProductionBalancer {
     guard !warming.isEmpty else { return .advanced(to: now) }
     for server in warming {
       refresh(Int(server))
-      dequeue(Int(server))
+      if !isMutated(.warmUpWithoutDequeue) { dequeue(Int(server)) }
     }
     var kept = 0
     for position in warming.indices {

@@ -32,12 +32,12 @@ struct CommandLineTests {
   @Test("Bad arguments are usage errors with a clear message (exit status 2)")
   func usageErrors() {
     let cases: [([String], String)] = [
-      (["frobnicate"], "unknown command 'frobnicate'; expected check, replay, shrink or help"),
+      (["frobnicate"], "unknown command 'frobnicate'; expected check, replay, shrink, mutants or help"),
       (["replay"], "'replay' needs a trace file: allserved replay FILE"),
       (["shrink", "--output", "x"], "'shrink' needs a trace file: allserved shrink FILE"),
       (["replay", "a.trace", "--yaml"], "unknown option '--yaml' for 'replay'"),
       (["replay", "a.trace", "b.trace"], "unexpected argument 'b.trace' for 'replay'"),
-      (["check", "--fault", "gremlins"], "unknown fault 'gremlins'; known: maxqueue-off-by-one, dequeue-tie-to-backend"),
+      (["check", "--fault", "gremlins"], "unknown fault 'gremlins'; the catalogue is in Specs/Mutants.md (e.g. maxqueue-off-by-one)"),
       (["check", "--bogus", "1"], "unknown option '--bogus' for 'check'"),
       (["check", "--seed"], "option '--seed' needs a value"),
       (["check", "--seed", "-1"], "--seed takes a whole number from 0 to 18446744073709551615, not '-1'"),
