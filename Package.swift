@@ -17,6 +17,7 @@ let package = Package(
     .library(name: "AllServedModel", targets: ["AllServedModel"]),
     .library(name: "AllServedEngine", targets: ["AllServedEngine"]),
     .library(name: "AllServedHarness", targets: ["AllServedHarness"]),
+    .library(name: "AllServedHistory", targets: ["AllServedHistory"]),
     .executable(name: "allserved", targets: ["allserved"]),
   ],
   targets: [
@@ -34,6 +35,10 @@ let package = Package(
     .target(
       name: "AllServedEngine", dependencies: ["AllServedCore"], path: "Sources/Impl",
       swiftSettings: settings + [.define("ALLSERVED_MUTANTS", .when(configuration: .debug))]),
+    // HAProxy as it was: the historical variants the harness must catch.
+    .target(
+      name: "AllServedHistory", dependencies: ["AllServedCore"], path: "Sources/History",
+      swiftSettings: settings),
     // Seeded PRNG and the valid-by-construction event generator.
     .target(
       name: "AllServedHarness", dependencies: ["AllServedCore"], path: "Sources/Harness",
@@ -41,7 +46,7 @@ let package = Package(
     // The commands of `allserved`, a library so that tests can drive them.
     .target(
       name: "AllServedCommandLine",
-      dependencies: ["AllServedCore", "AllServedModel", "AllServedEngine", "AllServedHarness"],
+      dependencies: ["AllServedCore", "AllServedModel", "AllServedEngine", "AllServedHarness", "AllServedHistory"],
       path: "Sources/CommandLine", swiftSettings: settings),
     .executableTarget(
       name: "allserved", dependencies: ["AllServedCommandLine"], path: "Sources/allserved",
@@ -63,7 +68,8 @@ let package = Package(
     .testTarget(
       name: "AllServedTests",
       dependencies: [
-        "AllServedCore", "AllServedModel", "AllServedEngine", "AllServedHarness", "AllServedCommandLine",
+        "AllServedCore", "AllServedModel", "AllServedEngine", "AllServedHarness", "AllServedHistory",
+        "AllServedCommandLine",
       ],
       path: "Tests/AllServedTests", swiftSettings: settings),
   ],

@@ -17,14 +17,14 @@ public enum CheckCommand {
     let clock = ContinuousClock()
     let start = clock.now
     var lastDraw = start
-    let report = check.run(ReferenceBalancer.self, ProductionBalancer.self) { report in
+    let report = check.run(ReferenceBalancer.self, ProductionBalancer.self, progress: { report in
       let now = clock.now
       guard now - lastDraw > .milliseconds(100) || report.traces == options.traces else { return }
       lastDraw = now
       Terminal.progress(
         "check: trace \(Terminal.grouped(report.traces))/\(Terminal.grouped(options.traces))"
           + "  events \(Terminal.grouped(report.events))")
-    }
+    })
     let elapsed = clock.now - start
     var lines = summary(report, options: options, elapsed: elapsed)
     var status: Int32 = 0

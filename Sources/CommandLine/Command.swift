@@ -12,6 +12,8 @@ public enum Command: Equatable, Sendable {
   case shrink(ShrinkOptions)
   /// `mutants`, with the budget of each mutant.
   case mutants(CheckOptions)
+  /// `bugs`: the first seed and how many seeds per bug.
+  case bugs(seed: UInt64, seeds: Int)
 }
 
 /// The options of `allserved check`.
@@ -107,6 +109,22 @@ extension Command {
         }
       }
       return subcommand == "check" ? .check(options) : .mutants(options)
+    case "bugs":
+      var seed: UInt64 = 2026
+      var seeds = 20
+      while let flag = try arguments.nextFlag() {
+        switch flag {
+        case "--seed":
+          let value = try arguments.value(for: flag)
+          guard let parsed = UInt64(value) else {
+            throw UsageError(message: "--seed takes a whole number from 0 to \(UInt64.max), not '\(value)'")
+          }
+          seed = parsed
+        case "--seeds": seeds = try count(flag, try arguments.value(for: flag), 1...1_000)
+        default: throw arguments.unknown(flag)
+        }
+      }
+      return .bugs(seed: seed, seeds: seeds)
     case "replay":
       var options = ReplayOptions(path: try arguments.file())
       while let flag = try arguments.nextFlag() {
@@ -128,7 +146,7 @@ extension Command {
       }
       return .shrink(options)
     default:
-      throw UsageError(message: "unknown command '\(subcommand)'; expected check, replay, shrink, mutants or help")
+      throw UsageError(message: "unknown command '\(subcommand)'; expected check, replay, shrink, mutants, bugs or help")
     }
   }
 

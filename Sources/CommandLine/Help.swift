@@ -7,6 +7,7 @@ public enum Help {
            allserved replay FILE [--json]
            allserved shrink FILE [-o OUTPUT]
            allserved mutants [--seed S] [--traces N] [--length L]
+           allserved bugs [--seed S] [--seeds N]
 
     COMMANDS:
       check     Run seeded random traces on the reference model and the implementation
@@ -15,6 +16,7 @@ public enum Help {
       shrink    Shrink a failing trace file to a 1-minimal one that fails the same check.
       mutants   Plant each fault of the mutation catalogue alone and check that the
                 harness kills it (debug builds).
+      bugs      Hunt each historical HAProxy bug of Specs/Bugs from fresh seeds.
       help      Show this text, or `allserved help COMMAND`.
 
     Run `allserved COMMAND --help` for the options of a command.
@@ -92,6 +94,23 @@ public enum Help {
     Exit status: 0 when every mutant was killed, 1 otherwise, 2 in a release build.
     """
 
+  static let bugs = """
+    allserved bugs: the harness rediscovers historical HAProxy bugs on its own.
+
+    USAGE: allserved bugs [--seed S] [--seeds N]
+
+    OPTIONS:
+      --seed S      The first seed (default 2026).
+      --seeds N     Fresh seeds per bug (default 20).
+      -h, --help    Show this text.
+
+    For each bug of Specs/Bugs, runs the historical variant that has it under the
+    invariants I1–I11 from N seeds until the bug shows, and shrinks each find.
+    Prints, per bug, the seeds that found it, the events and time to the first
+    failure and the shrunk length, as median and maximum.
+    Exit status: 0 when every bug was found from every seed, 1 otherwise.
+    """
+
   /// The help for `topic`, or the overview for `nil`; `nil` for an unknown topic.
   public static func text(for topic: String?) -> String? {
     switch topic {
@@ -100,6 +119,7 @@ public enum Help {
     case "replay": replay
     case "shrink": shrink
     case "mutants": mutants
+    case "bugs": bugs
     default: nil
     }
   }

@@ -256,8 +256,9 @@ private struct StateChecks {
         if server.served < floor {
           report(
             .workConservation,
-            "\(id) serves \(server.served) of at least \(floor) while requests wait: "
-              + waiting(server, backend: mayServeBackend))
+            "\(id) serves \(server.served) of at least \(floor)"
+              + (server.isWarmingUp ? " (warming up, limit \(server.limit))" : "")
+              + " while requests wait: " + waiting(server, backend: mayServeBackend))
         }
       }
     }

@@ -19,6 +19,9 @@ public enum Rejection: Hashable, Sendable, CustomStringConvertible {
   case timerDue(due: Milliseconds)
   /// A number in the event is outside its range.
   case outOfRange(Parameter, Int)
+  /// The system has no such event: a historical variant predates it (HAProxy
+  /// 1.3.15 had no `set weight`, for example).
+  case unsupported(String)
 
   /// A numeric field of an event.
   public enum Parameter: String, Hashable, Sendable {
@@ -42,6 +45,31 @@ public enum Rejection: Hashable, Sendable, CustomStringConvertible {
     case .sessionPending(let id): "session \(id) was woken and must run first"
     case .timerDue(let due): "a timer is due at \(due) and must fire first"
     case .outOfRange(let parameter, let value): "\(parameter.rawValue) \(value) is out of range"
+    case .unsupported(let what): "this system has no \(what)"
     }
+  }
+}
+
+extension Rejection {
+  /// R-TIME-TICK over live sessions listed by increasing identifier: a woken
+  /// session that has not run (the lowest identifier), else the earliest timer
+  /// before `now + duration`, else `nil` when the clock may move.
+  ///
+  /// - Complexity: O(*s*) for *s* sessions.
+  public static func tick(
+    _ duration: Milliseconds, now: Milliseconds, sessions: some Sequence<(id: SessionID, phase: SessionPhase)>
+  ) -> Rejection? {
+    guard duration >= 1, duration <= Limits.maximumTime - now else { return .outOfRange(.tickDuration, duration) }
+    var earliest: Milliseconds?
+    for (id, phase) in sessions {
+      switch phase {
+      case .dequeued, .redistributed: return .sessionPending(id)
+      case .queued(_, let deadline?), .turnaround(let deadline):
+        earliest = min(earliest ?? deadline, deadline)
+      case .queued, .connecting, .established: break
+      }
+    }
+    if let earliest, earliest < now + duration { return .timerDue(due: earliest) }
+    return nil
   }
 }
