@@ -36,6 +36,8 @@ public struct HistoricalBug: Sendable {
 
 /// The historical systems of Sources/History.
 public enum HistoricalVariant: String, Sendable, CaseIterable {
+  /// HAProxy just before 7c669d7e0.
+  case prePatch = "pre-patch"
   /// HAProxy exactly at 7c669d7e0 (2008).
   case asPatched2008 = "as-patched-2008"
 }
@@ -44,6 +46,24 @@ public enum HistoricalVariant: String, Sendable, CaseIterable {
 public enum BugCatalogue {
   /// Every catalogued bug.
   public static let bugs: [HistoricalBug] = [
+    HistoricalBug(
+      id: "bug1-queue-task-never-scheduled",
+      title: "the queue task runs only on a connection close: a woken waiter that never connects strands the rest",
+      variant: .prePatch, fixedBy: "7c669d7e0", invariant: .workConservation, detail: "while requests wait",
+      notDetail: "warming up", handDerivedLength: 7),
+    HistoricalBug(
+      id: "bug2-no-reservation", title: "a waiter handed a server by the queue task owns no slot",
+      variant: .prePatch, fixedBy: "7c669d7e0", invariant: .exclusivity, detail: "is dequeued and owns no slot",
+      handDerivedLength: 6),
+    HistoricalBug(
+      id: "bug3-redispatch-loses-slot",
+      title: "a redispatch gives its server up without handing the slot to the waiters",
+      variant: .prePatch, fixedBy: "7c669d7e0", invariant: .redispatchKeepsOrHandsOver, detail: nil,
+      handDerivedLength: 6),
+    HistoricalBug(
+      id: "bug4-maxqueue-ignored", title: "maxqueue is not enforced for requests placed by the balancer",
+      variant: .prePatch, fixedBy: "7c669d7e0", invariant: .maximumQueueLength, detail: nil,
+      handDerivedLength: 3),
     HistoricalBug(
       id: "2008a-retry-releases-slot", title: "a failed connect releases the slot; the retry connects without one",
       variant: .asPatched2008, fixedBy: "43662ff35", invariant: .connectionsOwnSlots, detail: nil,

@@ -25,6 +25,8 @@ public enum BugsCommand {
     let check = RandomCheck(seed: seed, traces: traces, length: length)
     let report: RandomCheck.Report
     switch bug.variant {
+    case .prePatch:
+      report = check.run(ReferenceBalancer.self, PrePatchBalancer.self, mode: .invariantsOnly, isTarget: bug.matches)
     case .asPatched2008:
       report = check.run(ReferenceBalancer.self, AsPatched2008Balancer.self, mode: .invariantsOnly, isTarget: bug.matches)
     }
@@ -33,6 +35,9 @@ public enum BugsCommand {
     guard let failure = report.failure else { return Hunt(seed: seed, events: nil, seconds: seconds, shrunk: nil) }
     let shrunk: Trace?
     switch bug.variant {
+    case .prePatch:
+      shrunk = Shrinker<ReferenceBalancer, PrePatchBalancer>(mode: .invariantsOnly)
+        .shrink(failure.trace, isTarget: bug.matches)?.trace
     case .asPatched2008:
       shrunk = Shrinker<ReferenceBalancer, AsPatched2008Balancer>(mode: .invariantsOnly)
         .shrink(failure.trace, isTarget: bug.matches)?.trace

@@ -15,6 +15,7 @@ extension Event: CustomStringConvertible {
     case .setMaximumConnections(let server, let limit): "maxconn \(server) \(limit)"
     case .shutdownSessions(let server): "shutdown-sessions \(server)"
     case .tick(let milliseconds): "tick \(milliseconds)"
+    case .queueTask(let server): "queue-task \(server)"
     }
   }
 }

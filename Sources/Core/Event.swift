@@ -31,6 +31,9 @@ public enum Event: Hashable, Sendable {
   case shutdownSessions(ServerID)
   /// The clock advances by the given number of milliseconds (`R-TIME-TICK`).
   case tick(Milliseconds)
+  /// A historical variant's deferred queue task runs for the server (HAProxy
+  /// before `7c669d7e0`); the specification has no such step and rejects it.
+  case queueTask(ServerID)
 }
 
 /// How a connection attempt failed.
@@ -49,7 +52,7 @@ extension Event {
     case .arrive(let id, _, _), .run(let id), .connectSucceeded(let id),
       .connectFailed(let id, _), .close(let id), .abort(let id), .queueTimeout(let id):
       id
-    case .setState, .setWeight, .setMaximumConnections, .shutdownSessions, .tick:
+    case .setState, .setWeight, .setMaximumConnections, .shutdownSessions, .tick, .queueTask:
       nil
     }
   }

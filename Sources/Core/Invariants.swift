@@ -37,7 +37,7 @@ public enum Invariants {
   /// Whether the snapshot is quiescent: no woken session waits to run and no
   /// timer is due, so time may advance (`R-TIME-TICK`). I8 is judged only there.
   public static func isQuiescent(_ snapshot: Snapshot) -> Bool {
-    snapshot.sessions.allSatisfy { session in
+    !snapshot.servers.contains(where: \.hasScheduledTask) && snapshot.sessions.allSatisfy { session in
       switch session.phase {
       case .dequeued, .redistributed: false
       case .queued(_, let deadline): deadline.map { $0 > snapshot.now } ?? true

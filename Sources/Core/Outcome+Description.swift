@@ -35,6 +35,8 @@ extension Effect: CustomStringConvertible {
     case .killed(let server, let sessions):
       sessions.isEmpty ? "killed none on \(server)" : "killed \(list(sessions)) on \(server)"
     case .advanced(let now): "now \(now)"
+    case .queueTaskRan(let server, let woken):
+      woken.isEmpty ? "queue task of \(server) woke nobody" : "queue task of \(server) woke \(list(woken))"
     }
   }
 }

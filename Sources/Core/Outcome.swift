@@ -75,6 +75,9 @@ public enum Effect: Hashable, Sendable {
   case killed(server: ServerID, sessions: [SessionID])
   /// The clock moved.
   case advanced(to: Milliseconds)
+  /// A historical variant's deferred queue task ran and woke these sessions,
+  /// reserving nothing (HAProxy before `7c669d7e0`).
+  case queueTaskRan(server: ServerID, woken: [SessionID])
 }
 
 /// Where assignment put a request (HAProxy `assign_server_and_queue` and

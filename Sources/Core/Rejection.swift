@@ -22,6 +22,9 @@ public enum Rejection: Hashable, Sendable, CustomStringConvertible {
   /// The system has no such event: a historical variant predates it (HAProxy
   /// 1.3.15 had no `set weight`, for example).
   case unsupported(String)
+  /// Time cannot move while a historical variant's queue task is scheduled,
+  /// nor can a task run that is not.
+  case taskPending(ServerID, scheduled: Bool)
 
   /// A numeric field of an event.
   public enum Parameter: String, Hashable, Sendable {
@@ -46,6 +49,8 @@ public enum Rejection: Hashable, Sendable, CustomStringConvertible {
     case .timerDue(let due): "a timer is due at \(due) and must fire first"
     case .outOfRange(let parameter, let value): "\(parameter.rawValue) \(value) is out of range"
     case .unsupported(let what): "this system has no \(what)"
+    case .taskPending(let server, let scheduled):
+      scheduled ? "the queue task of \(server) is scheduled and must run first" : "no queue task of \(server) is scheduled"
     }
   }
 }

@@ -102,13 +102,17 @@ public struct ServerSnapshot: Hashable, Sendable {
   public var queueLength: Int
   /// The server's counters.
   public var counters: Counters
+  /// A historical variant's deferred queue task is scheduled and has not run;
+  /// always `false` in the specification, which dequeues synchronously.
+  public var hasScheduledTask: Bool
 
   /// Creates one server of a snapshot.
   public init(
     state: ServerState, weight: Int, maximumConnections: Int, minimumConnections: Int,
     maximumQueueLength: Int, isUsable: Bool, isWarmingUp: Bool, limit: Int, served: Int,
-    connections: Int, queue: [SessionID], queueLength: Int, counters: Counters
+    connections: Int, queue: [SessionID], queueLength: Int, counters: Counters, hasScheduledTask: Bool = false
   ) {
+    self.hasScheduledTask = hasScheduledTask
     self.state = state
     self.weight = weight
     self.maximumConnections = maximumConnections

@@ -88,7 +88,7 @@ public struct EventGenerator: Sendable {
   enum Choice {
     case arrive, setState, setWeight, setMaximumConnections, shutdownSessions, tick
     case run(SessionID), queueTimeout(SessionID), connected(SessionID), connectFailed(SessionID)
-    case close(SessionID), abort(SessionID)
+    case close(SessionID), abort(SessionID), queueTask(ServerID)
   }
 
   /// Draws an event the snapshot enables, from a weighted table of choices.
@@ -102,6 +102,9 @@ public struct EventGenerator: Sendable {
       if enabledMask & (1 << kind.ordinal) != 0 { choices.append((choice, weight)) }
     }
     offer(.arrive, 12, .arrive)
+    for (index, server) in snapshot.servers.enumerated() where server.hasScheduledTask {
+      offer(.queueTask, 25, .queueTask(ServerID(index)))
+    }
     for session in snapshot.sessions {
       let id = session.id
       switch session.phase {
@@ -156,6 +159,7 @@ public struct EventGenerator: Sendable {
     case .connectFailed(let id): return .connectFailed(id, random.chance(50) ? .refused : .timedOut)
     case .close(let id): return .close(id)
     case .abort(let id): return .abort(id)
+    case .queueTask(let server): return .queueTask(server)
     case .setState:
       // A server with waiters is the interesting one to take down.
       let waiting = snapshot.servers.indices.filter { !snapshot.servers[$0].queue.isEmpty }

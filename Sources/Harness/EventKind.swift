@@ -8,6 +8,8 @@ public enum EventKind: String, Hashable, Sendable, CaseIterable, CustomStringCon
   case queueTimeout = "queue-timeout", setState = "state", setWeight = "weight"
   /// More administrative kinds, and the clock.
   case setMaximumConnections = "maxconn", shutdownSessions = "shutdown-sessions", tick
+  /// A historical variant's deferred queue task.
+  case queueTask = "queue-task"
 
   /// The kind of an event.
   public init(_ event: Event) {
@@ -24,6 +26,7 @@ public enum EventKind: String, Hashable, Sendable, CaseIterable, CustomStringCon
     case .setMaximumConnections: self = .setMaximumConnections
     case .shutdownSessions: self = .shutdownSessions
     case .tick: self = .tick
+    case .queueTask: self = .queueTask
     }
   }
 
@@ -42,6 +45,7 @@ public enum EventKind: String, Hashable, Sendable, CaseIterable, CustomStringCon
     case .setMaximumConnections: 9
     case .shutdownSessions: 10
     case .tick: 11
+    case .queueTask: 12
     }
   }
 

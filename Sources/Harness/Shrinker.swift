@@ -93,6 +93,16 @@ public struct Shrinker<Reference: ReservationSystem, Candidate: ReservationSyste
         }
         chunk /= 2
       }
+      // Whole sessions: an arrival and every event about it.
+      var sessionsSeen: [SessionID] = []
+      for event in best.events { if let id = event.session, !sessionsSeen.contains(id) { sessionsSeen.append(id) } }
+      for id in sessionsSeen.reversed() {
+        var candidate = best
+        let keep = best.events.indices.filter { best.events[$0].session != id }
+        candidate.events = keep.map { best.events[$0] }
+        candidate.accepted = keep.map { best.accepted[$0] }
+        if attempt(candidate) { progressed = true }
+      }
       // Whole servers.
       var server = best.configuration.servers.count - 1
       while server >= 0 && best.configuration.servers.count > 1 {
@@ -218,7 +228,7 @@ public struct Shrinker<Reference: ReservationSystem, Candidate: ReservationSyste
         numbers += id.number
       case .setState(_, let state): eventCost += state == .running ? 0 : 1
       case .setWeight(_, let value), .setMaximumConnections(_, let value): eventCost += abs(value)
-      case .shutdownSessions: break
+      case .shutdownSessions, .queueTask: break
       case .tick(let duration): eventCost += abs(duration)
       }
     }
@@ -243,6 +253,7 @@ public struct Shrinker<Reference: ReservationSystem, Candidate: ReservationSyste
       case .setWeight(let server, let value): mapped = moved(server).map { .setWeight($0, value) }
       case .setMaximumConnections(let server, let value): mapped = moved(server).map { .setMaximumConnections($0, value) }
       case .shutdownSessions(let server): mapped = moved(server).map { .shutdownSessions($0) }
+      case .queueTask(let server): mapped = moved(server).map { .queueTask($0) }
       default: break
       }
       if let mapped {

@@ -10,7 +10,7 @@ public enum SnapshotFields {
   public static let backendFields = ["now", "sessions", "queue", "queue-length", "pending"] + counterFields
   /// The fields of a server.
   public static let serverFields =
-    ["state", "weight", "maxconn", "minconn", "maxqueue", "usable", "warming", "limit", "served", "connections", "queue", "queue-length"]
+    ["state", "weight", "maxconn", "minconn", "maxqueue", "usable", "warming", "limit", "served", "connections", "queue", "queue-length", "queue-task"]
     + counterFields
   /// The fields of a session.
   public static let sessionFields =
@@ -104,6 +104,7 @@ public enum SnapshotFields {
     case "connections": return "\(server.connections)"
     case "queue": return list(server.queue)
     case "queue-length": return "\(server.queueLength)"
+    case "queue-task": return server.hasScheduledTask ? "scheduled" : "-"
     default: return counter(field, server.counters)
     }
   }

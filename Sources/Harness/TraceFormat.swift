@@ -395,17 +395,17 @@ private struct Parser {
       let value = try number(try argument(2, "a number"))
       try arity(3)
       return verb.text == "weight" ? .setWeight(target, value) : .setMaximumConnections(target, value)
-    case "shutdown-sessions":
+    case "shutdown-sessions", "queue-task":
       let target = try server(try argument(1, "a server"))
       try arity(2)
-      return .shutdownSessions(target)
+      return verb.text == "queue-task" ? .queueTask(target) : .shutdownSessions(target)
     case "tick":
       let value = try number(try argument(1, "a duration in milliseconds"))
       try arity(2)
       return .tick(value)
     default:
       throw verb.error(
-        "unknown event '\(verb.text)'; expected arrive, run, connected, connect-failed, close, abort, queue-timeout, state, weight, maxconn, shutdown-sessions or tick"
+        "unknown event '\(verb.text)'; expected arrive, run, connected, connect-failed, close, abort, queue-timeout, state, weight, maxconn, shutdown-sessions, tick or queue-task"
       )
     }
   }

@@ -93,6 +93,7 @@ public struct AsPatched2008Balancer: ReservationSystem, Sendable {
     case .setMaximumConnections: effect = .rejected(.unsupported("'set maxconn server' (HAProxy 1.5)"))
     case .shutdownSessions: effect = .rejected(.unsupported("'shutdown sessions' (HAProxy 1.5)"))
     case .tick(let duration): effect = tick(duration)
+    case .queueTask: effect = .rejected(.unsupported("deferred queue task: dequeuing is synchronous since 7c669d7e0"))
     }
     let outcome = Outcome(effect, handovers: handovers)
     handovers.removeAll()

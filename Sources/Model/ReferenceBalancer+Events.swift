@@ -23,6 +23,7 @@ extension ReferenceBalancer {
     case .setMaximumConnections(let server, let limit): effect = setMaximumConnections(server, limit)
     case .shutdownSessions(let server): effect = shutdownSessions(server)
     case .tick(let duration): effect = tick(duration)
+    case .queueTask: effect = .rejected(.unsupported("deferred queue task: dequeuing is synchronous"))
     }
     let outcome = Outcome(effect, handovers: handovers)
     handovers.removeAll()

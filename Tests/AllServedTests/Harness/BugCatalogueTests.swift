@@ -24,6 +24,8 @@ struct BugCatalogueTests {
       let trace = try Self.trace(bug)
       let failure: LockstepFailure?
       switch bug.variant {
+      case .prePatch:
+        failure = Lockstep<ReferenceBalancer, PrePatchBalancer>.replay(trace, mode: .invariantsOnly)
       case .asPatched2008:
         failure = Lockstep<ReferenceBalancer, AsPatched2008Balancer>.replay(trace, mode: .invariantsOnly)
       }

