@@ -157,8 +157,9 @@ private struct StateChecks {
     for (earlier, later) in zip(snapshot.sessions, snapshot.sessions.dropFirst()) where earlier.id >= later.id {
       report(.exclusivity, "sessions are not listed once each by increasing id: \(earlier.id) before \(later.id)")
     }
-    // The queue each live session was found in, by its position in `sessions`.
-    var seen: [QueueID?] = Array(repeating: nil, count: snapshot.sessions.count)
+    // The queue each live session was found in, by its position in `sessions`:
+    // -2 none, -1 the backend, n server n (plain integers: no allocation per entry).
+    var seen = [Int](repeating: -2, count: snapshot.sessions.count)
     func position(_ id: SessionID) -> Int? {
       var low = 0
       var high = snapshot.sessions.count
@@ -168,19 +169,19 @@ private struct StateChecks {
       }
       return low < snapshot.sessions.count && snapshot.sessions[low].id == id ? low : nil
     }
-    let queues: [QueueID] =
-      [.backend] + snapshot.servers.indices.map { QueueID.server(ServerID($0)) }
-    for queue in queues {
-      for id in snapshot.queue(queue) {
+    func name(_ code: Int) -> QueueID { code < 0 ? .backend : .server(ServerID(code)) }
+    for code in -1..<snapshot.servers.count {
+      let queue = name(code)
+      for id in code < 0 ? snapshot.backend.queue : snapshot.servers[code].queue {
         guard let at = position(id) else {
           report(.exclusivity, "queue \(queue) holds \(id), which is not a live session")
           continue
         }
-        if let other = seen[at] {
-          report(.exclusivity, "\(id) is in queue \(other) and in queue \(queue)")
+        if seen[at] != -2 {
+          report(.exclusivity, "\(id) is in queue \(name(seen[at])) and in queue \(queue)")
           continue
         }
-        seen[at] = queue
+        seen[at] = code
         let session = snapshot.sessions[at]
         guard case .queued(let phaseQueue, _) = session.phase, phaseQueue == queue else {
           report(.exclusivity, "queue \(queue) holds \(id), which is \(session.phase)")
@@ -191,7 +192,7 @@ private struct StateChecks {
     for (at, session) in snapshot.sessions.enumerated() {
       let id = session.id
       if case .queued(let queue, _) = session.phase {
-        if seen[at] != queue {
+        if seen[at] == -2 || name(seen[at]) != queue {
           report(.exclusivity, "\(id) is \(session.phase) but not in that queue")
         }
         switch queue {
@@ -320,6 +321,13 @@ private struct StepChecks {
   // I9-FIFO: queues only grow at the tail; dequeues take heads, oldest first,
   // ties to the server's own queue; only usable servers take from the backend.
   private mutating func firstInFirstOut() {
+    // Most events hand nothing over and leave every queue alone: check that first, allocation-free.
+    if outcome.handovers.isEmpty && before.backend.queue == after.backend.queue
+      && before.servers.count == after.servers.count
+      && zip(before.servers, after.servers).allSatisfy({ $0.queue == $1.queue })
+    {
+      return
+    }
     let queues: [QueueID] = [.backend] + after.servers.indices.map { QueueID.server(ServerID($0)) }
     let handedOver = outcome.handovers.isEmpty ? [] : Set(outcome.handovers.map(\.session))
     var working: [QueueID: [SessionID]] = [:]
