@@ -1,4 +1,5 @@
 public import AllServedEngine
+import AllServedCore
 
 /// A parsed command line.
 public enum Command: Equatable, Sendable {
@@ -14,6 +15,8 @@ public enum Command: Equatable, Sendable {
   case mutants(CheckOptions)
   /// `bugs`: the first seed and how many seeds per bug.
   case bugs(seed: UInt64, seeds: Int)
+  /// `explore` and its scope.
+  case explore(ExploreOptions)
 }
 
 /// The options of `allserved check`.
@@ -125,6 +128,43 @@ extension Command {
         }
       }
       return .bugs(seed: seed, seeds: seeds)
+    case "explore":
+      var options = ExploreOptions()
+      while let flag = try arguments.nextFlag() {
+        switch flag {
+        case "--servers": options.servers = try count(flag, try arguments.value(for: flag), 1...4)
+        case "--maxconn":
+          let value = try arguments.value(for: flag)
+          let parts = value.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
+            .filter { !$0.isEmpty }
+          let bounds = parts.compactMap { Int($0) }
+          let shaped = parts.count == 1 ? !value.contains(".") : value.contains("..") && !value.contains("...")
+          guard shaped, (1...2).contains(parts.count), bounds.count == parts.count, let low = bounds.first,
+            let high = bounds.last, 0 <= low, low <= high, high <= 8
+          else {
+            throw UsageError(message: "--maxconn takes a value or a range such as 1..2, within 0...8, not '\(value)'")
+          }
+          options.maximumConnections = low...high
+        case "--maxqueue": options.maximumQueueLength = try count(flag, try arguments.value(for: flag), 0...8)
+        case "--sessions": options.sessions = try count(flag, try arguments.value(for: flag), 1...16)
+        case "--depth": options.depth = try count(flag, try arguments.value(for: flag), 1...64)
+        case "--retries": options.retries = try count(flag, try arguments.value(for: flag), 0...8)
+        case "--timeout": options.queueTimeout = try count(flag, try arguments.value(for: flag), 0...1_000_000)
+        case "--algorithm":
+          let value = try arguments.value(for: flag)
+          guard let algorithm = Algorithm(rawValue: value) else {
+            throw UsageError(message: "--algorithm takes roundrobin, leastconn or hash, not '\(value)'")
+          }
+          options.algorithm = algorithm
+        case "--redispatch": options.redispatch = true
+        case "--persist": options.persist = true
+        case "--admin": options.limitChanges = true
+        case "--no-state-changes": options.stateChanges = false
+        case "--fault": options.fault = try fault(try arguments.value(for: flag))
+        default: throw arguments.unknown(flag)
+        }
+      }
+      return .explore(options)
     case "replay":
       var options = ReplayOptions(path: try arguments.file())
       while let flag = try arguments.nextFlag() {
@@ -146,7 +186,7 @@ extension Command {
       }
       return .shrink(options)
     default:
-      throw UsageError(message: "unknown command '\(subcommand)'; expected check, replay, shrink, mutants, bugs or help")
+      throw UsageError(message: "unknown command '\(subcommand)'; expected check, replay, shrink, explore, mutants, bugs or help")
     }
   }
 

@@ -8,6 +8,7 @@ public enum Help {
            allserved shrink FILE [-o OUTPUT]
            allserved mutants [--seed S] [--traces N] [--length L]
            allserved bugs [--seed S] [--seeds N]
+           allserved explore [--servers N] [--maxconn A..B] [--sessions N] [--depth D] …
 
     COMMANDS:
       check     Run seeded random traces on the reference model and the implementation
@@ -17,6 +18,7 @@ public enum Help {
       mutants   Plant each fault of the mutation catalogue alone and check that the
                 harness kills it (debug builds).
       bugs      Hunt each historical HAProxy bug of Specs/Bugs from fresh seeds.
+      explore   Explore every behaviour of a small scope, breadth first.
       help      Show this text, or `allserved help COMMAND`.
 
     Run `allserved COMMAND --help` for the options of a command.
@@ -111,6 +113,37 @@ public enum Help {
     Exit status: 0 when every bug was found from every seed, 1 otherwise.
     """
 
+  static let explore = """
+    allserved explore: bounded exhaustive exploration, model and implementation in lockstep.
+
+    USAGE: allserved explore [--servers N] [--maxconn A..B] [--maxqueue Q] [--sessions N]
+                             [--depth D] [--algorithm A] [--retries R] [--timeout MS]
+                             [--redispatch] [--persist] [--admin] [--no-state-changes]
+                             [--fault NAME]
+
+    OPTIONS:
+      --servers N          Servers (default 2, at most 4).
+      --maxconn A..B       Every combination of these maxconn values (default 1..2).
+      --maxqueue Q         maxqueue of every server (default 0).
+      --sessions N         Arrivals at most (default 4).
+      --depth D            Events at most (default 12).
+      --algorithm A        roundrobin, leastconn or hash (default roundrobin).
+      --retries R          retries (default 1).
+      --timeout MS         timeout queue (default 0, none).
+      --redispatch, --persist   The options.
+      --admin              Also explore set weight (0, 1) and set maxconn (0, 1, 2).
+      --no-state-changes   Leave out server state changes and shutdown sessions.
+      --fault NAME         Plant a fault in the implementation (debug builds).
+      -h, --help           Show this text.
+
+    Explores every event sequence breadth first, deduplicating states by a canonical
+    form (session names, time shifted to now, counters dropped). Every transition
+    checks I1–I12 and the implementation's agreement. Shows depth, states and states/s
+    on a terminal; ends with distinct states, transitions, maximum depth and bytes
+    per stored state. Exit status: 0 when nothing failed, 1 with the shortest
+    counterexample (in the trace format), 2 on bad usage.
+    """
+
   /// The help for `topic`, or the overview for `nil`; `nil` for an unknown topic.
   public static func text(for topic: String?) -> String? {
     switch topic {
@@ -120,6 +153,7 @@ public enum Help {
     case "shrink": shrink
     case "mutants": mutants
     case "bugs": bugs
+    case "explore": explore
     default: nil
     }
   }

@@ -29,6 +29,10 @@ case .replay(let options):
   let result = ReplayCommand.run(options)
   if result.status == 2 { Terminal.error("allserved replay: \(result.output)") } else { print(result.output) }
   exit(result.status)
+case .explore(let options):
+  let result = ExploreCommand.run(options)
+  print(result.output)
+  exit(result.status)
 case .bugs(let seed, let seeds):
   let result = BugsCommand.run(seed: seed, seeds: seeds)
   print(result.output)

@@ -84,7 +84,9 @@ struct RuleCoverageTests {
         return String(name.dropFirst(type.count + 1))
       }.sorted()
     }
-    let model = try concerns("Sources/Model", "ReferenceBalancer")
+    // The canonical form is a tool hook for exhaustive exploration, which
+    // deduplicates model states only; it implements no rule.
+    let model = try concerns("Sources/Model", "ReferenceBalancer").filter { $0 != "Canonical.swift" }
     #expect(model.count >= 10)
     #expect(model == (try concerns("Sources/Impl", "ProductionBalancer")))
   }

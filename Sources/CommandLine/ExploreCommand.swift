@@ -1,0 +1,123 @@
+public import AllServedCore
+public import AllServedEngine
+import AllServedHarness
+import AllServedModel
+
+/// The options of `allserved explore`.
+public struct ExploreOptions: Equatable, Sendable {
+  /// Servers in the backend.
+  public var servers = 2
+  /// The `maxconn` values each server takes, every combination explored.
+  public var maximumConnections = 1...2
+  /// `maxqueue` of every server.
+  public var maximumQueueLength = 0
+  /// Arrivals at most.
+  public var sessions = 4
+  /// Events at most.
+  public var depth = 12
+  /// The balancing algorithm.
+  public var algorithm = Algorithm.roundRobin
+  /// `retries`.
+  public var retries = 1
+  /// `option redispatch`.
+  public var redispatch = false
+  /// `option persist`.
+  public var persist = false
+  /// `timeout queue`, 0 for none.
+  public var queueTimeout = 0
+  /// Explore `set weight` and `set maxconn` too.
+  public var limitChanges = false
+  /// Explore state changes and `shutdown sessions`.
+  public var stateChanges = true
+  /// A fault planted in the implementation.
+  public var fault: Fault?
+
+  /// The defaults of the issue's example.
+  public init() {}
+}
+
+/// `allserved explore`: every behaviour of a small scope.
+public enum ExploreCommand {
+  /// Explores every configuration of the scope; returns the summary and the
+  /// exit status: 0 when no violation was found, 1 with the shortest
+  /// counterexample otherwise.
+  public static func run(_ options: ExploreOptions) -> (output: String, status: Int32) {
+    Fault.$active.withValue(options.fault) { explore(options) }
+  }
+
+  static func configurations(_ options: ExploreOptions) -> [Configuration] {
+    var limits: [[Int]] = [[]]
+    for _ in 0..<options.servers {
+      limits = limits.flatMap { prefix in options.maximumConnections.map { prefix + [$0] } }
+    }
+    return limits.map { limit in
+      Configuration(
+        algorithm: options.algorithm, retries: options.retries, redispatch: options.redispatch,
+        persist: options.persist, queueTimeout: options.queueTimeout,
+        servers: limit.map { ServerConfiguration(maximumConnections: $0, maximumQueueLength: options.maximumQueueLength) })
+    }
+  }
+
+  static func explore(_ options: ExploreOptions) -> (output: String, status: Int32) {
+    var lines = [
+      "allserved explore: \(options.servers) servers, maxconn \(options.maximumConnections.lowerBound)..\(options.maximumConnections.upperBound), "
+        + "\(options.sessions) sessions, depth \(options.depth), \(options.algorithm)"
+        + (options.fault.map { ", fault '\($0)' planted" } ?? ""),
+      "",
+    ]
+    var states = 0
+    var transitions = 0
+    var deepest = 0
+    var seconds = 0.0
+    var bytes = 0
+    var complete = true
+    for configuration in configurations(options) {
+      var scope = ExplorationScope(configuration: configuration, sessions: options.sessions, depth: options.depth)
+      scope.limitChanges = options.limitChanges
+      scope.stateChanges = options.stateChanges
+      var explorer = Explorer<ReferenceBalancer, ProductionBalancer, ReferenceBalancer>(scope: scope) {
+        $0.reference.canonicalized
+      }
+      explorer.bytes = { $0.approximateBytes }
+      let label = configuration.servers.map { "maxconn=\($0.maximumConnections)" }.joined(separator: ",")
+      let start = states
+      let result = explorer.run { depth, found, _ in
+        let rate = seconds > 0 ? Int(Double(states + found) / max(seconds, 0.001)) : 0
+        Terminal.progress("explore: [\(label)] depth \(depth)  states \(Terminal.grouped(start + found))  ~\(Terminal.grouped(rate)) states/s")
+      }
+      states += result.states
+      transitions += result.transitions
+      deepest = max(deepest, result.depth)
+      seconds += result.seconds
+      complete = complete && result.isComplete
+      bytes += result.storedBytes
+      let rate = result.seconds > 0 ? Int(Double(result.states) / result.seconds) : 0
+      lines.append(
+        "  [\(label)]".padding(30) + "states \(Terminal.grouped(result.states))".padding(18)
+          + "transitions \(Terminal.grouped(result.transitions))".padding(24)
+          + "depth \(result.depth)\(result.isComplete ? " (complete)" : "")".padding(20)
+          + "\(Terminal.grouped(rate)) states/s")
+      if let failure = result.failure, let trace = result.counterexample {
+        Terminal.endProgress()
+        lines += [
+          "", "FAIL: \(failure)", "", "--- shortest counterexample (\(trace.steps.count) events; save it under Specs/Traces/) ---",
+          TraceFormat.print(trace),
+        ]
+        return (lines.joined(separator: "\n"), 1)
+      }
+    }
+    Terminal.endProgress()
+    let rate = seconds > 0 ? Int(Double(states) / seconds) : 0
+    lines += [
+      "",
+      Terminal.row("distinct states", Terminal.grouped(states)),
+      Terminal.row("transitions", Terminal.grouped(transitions)),
+      Terminal.row("maximum depth", "\(deepest)" + (complete ? " (every state space exhausted)" : " (depth bound reached)")),
+      Terminal.row("bytes per stored state", "~\(states > 0 ? bytes / states : 0)"),
+      Terminal.row("time", "\(Int(seconds * 1000)) ms, \(Terminal.grouped(rate)) states/s"),
+      "",
+      "PASS: no invariant violated and the implementation agreed on every transition",
+    ]
+    return (lines.joined(separator: "\n"), 0)
+  }
+}
