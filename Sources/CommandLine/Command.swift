@@ -61,6 +61,9 @@ public struct ShrinkOptions: Equatable, Sendable {
   public var output: String?
   /// A fault planted in the implementation.
   public var fault: Fault?
+  /// Also establish, by exhaustive exploration of the trace's own scope, that
+  /// no shorter trace fails the same check.
+  public var certify = false
 
   /// Options for `path`.
   public init(path: String) { self.path = path }
@@ -180,6 +183,7 @@ extension Command {
       while let flag = try arguments.nextFlag() {
         switch flag {
         case "--output", "-o": options.output = try arguments.value(for: flag)
+        case "--certify": options.certify = true
         case "--fault": options.fault = try fault(try arguments.value(for: flag))
         default: throw arguments.unknown(flag)
         }

@@ -73,8 +73,8 @@ public enum ExploreCommand {
     var complete = true
     for configuration in configurations(options) {
       var scope = ExplorationScope(configuration: configuration, sessions: options.sessions, depth: options.depth)
-      scope.limitChanges = options.limitChanges
-      scope.stateChanges = options.stateChanges
+      if options.limitChanges { scope.includeLimitChanges() }
+      if !options.stateChanges { scope.excludeStateChanges() }
       var explorer = Explorer<ReferenceBalancer, ProductionBalancer, ReferenceBalancer>(scope: scope) {
         $0.reference.canonicalized
       }

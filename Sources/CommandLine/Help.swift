@@ -66,10 +66,13 @@ public enum Help {
   static let shrink = """
     allserved shrink: shrink a failing trace file.
 
-    USAGE: allserved shrink FILE [-o OUTPUT] [--fault NAME]
+    USAGE: allserved shrink FILE [-o OUTPUT] [--certify] [--fault NAME]
 
     OPTIONS:
       -o, --output OUTPUT  Write the shrunk trace there.
+      --certify            Then explore the shrunk trace's own scope (its configuration and
+                           the values its events use) exhaustively: certify that no shorter
+                           trace fails the same check, or print the shorter one.
       --fault NAME         Plant a fault in the implementation (debug builds).
       -h, --help           Show this text.
 

@@ -29,6 +29,23 @@ public enum ShrinkCommand {
         candidates: result.candidates, minimal: result.isOneMinimal, elapsed: clock.now - start,
         fault: options.fault,
         replay: "swift run allserved replay \(options.path)" + (options.fault.map { " --fault \($0)" } ?? ""))
+      if options.certify {
+        Terminal.progress("shrink: certifying \(result.trace.steps.count) events…")
+        let verdict = Certification.certify(
+          result.trace, check: result.failure.check, mode: .differential
+        ) { (pair: Lockstep<ReferenceBalancer, ProductionBalancer>) in pair.reference.canonicalized }
+        Terminal.endProgress()
+        lines.append("")
+        if let shorter = verdict.shorter {
+          lines.append("NOT MINIMAL: a shorter trace (\(shorter.steps.count) events) fails the same check:")
+          lines.append(TraceFormat.print(shorter))
+        } else {
+          lines.append(
+            "CERTIFIED: no trace of fewer than \(result.trace.steps.count) events fails '\(result.failure.check)' in this scope "
+              + "(\(Terminal.grouped(verdict.states)) states, \(Terminal.grouped(verdict.transitions)) transitions, "
+              + "\(Int(verdict.seconds * 1000)) ms)")
+        }
+      }
       if let output = options.output {
         if let problem = TraceFile.write(result.trace, to: output) {
           return (lines.joined(separator: "\n") + "\n" + problem, 2)

@@ -10,12 +10,32 @@ public struct ExplorationScope: Hashable, Sendable {
   public var depth: Int
   /// Arrivals may carry a persistence cookie for each server.
   public var cookies = true
-  /// State changes (every state) and `shutdown sessions` are explored.
-  public var stateChanges = true
-  /// `set weight` (0 and 1) and `set maxconn` (0, 1 and 2) are explored.
-  public var limitChanges = false
+  /// The states servers may be set to (all by default).
+  public var states: [ServerState] = ServerState.allCases
+  /// `shutdown sessions` is explored.
+  public var shutdowns = true
+  /// The weights `set weight` may set (none by default).
+  public var weights: [Int] = []
+  /// The limits `set maxconn` may set (none by default).
+  public var limits: [Int] = []
   /// The hash keys arrivals may carry under `balance hash`.
   public var hashKeys: [UInt32] = [0, 1]
+  /// How connects may fail.
+  public var failures: [ConnectFailure] = [.refused, .timedOut]
+  /// Tick durations explored besides "to the next timer".
+  public var tickDurations: [Milliseconds] = []
+
+  /// Leaves out state changes and `shutdown sessions`.
+  public mutating func excludeStateChanges() {
+    states = []
+    shutdowns = false
+  }
+
+  /// Adds `set weight` (0, 1) and `set maxconn` (0, 1, 2).
+  public mutating func includeLimitChanges() {
+    weights = [0, 1]
+    limits = [0, 1, 2]
+  }
 
   /// A scope.
   public init(configuration: Configuration, sessions: Int, depth: Int) {
@@ -60,7 +80,8 @@ extension EventGenerator {
       case .queued(_, let deadline?) where deadline <= snapshot.now:
         events.append(.queueTimeout(id))
       case .connecting:
-        events += [.connectSucceeded(id), .connectFailed(id, .refused), .connectFailed(id, .timedOut)]
+        events.append(.connectSucceeded(id))
+        for failure in scope.failures { events.append(.connectFailed(id, failure)) }
       case .established:
         events.append(.close(id))
       case .queued, .turnaround:
@@ -68,31 +89,29 @@ extension EventGenerator {
       }
       events.append(.abort(id))
     }
-    if scope.stateChanges {
-      for server in servers {
-        for state in ServerState.allCases where state != snapshot.servers[server.index].state {
-          events.append(.setState(server, state))
-        }
-        events.append(.shutdownSessions(server))
+    for server in servers {
+      for state in scope.states where state != snapshot.servers[server.index].state {
+        events.append(.setState(server, state))
       }
-    }
-    if scope.limitChanges {
-      for server in servers {
-        for weight in [0, 1] where weight != snapshot.servers[server.index].weight {
-          events.append(.setWeight(server, weight))
-        }
-        for limit in [0, 1, 2] where limit != snapshot.servers[server.index].maximumConnections {
-          events.append(.setMaximumConnections(server, limit))
-        }
+      if scope.shutdowns { events.append(.shutdownSessions(server)) }
+      for weight in scope.weights where weight != snapshot.servers[server.index].weight {
+        events.append(.setWeight(server, weight))
+      }
+      for limit in scope.limits where limit != snapshot.servers[server.index].maximumConnections {
+        events.append(.setMaximumConnections(server, limit))
       }
     }
     // Time moves only from a quiescent state, to the next timer; with no timer
     // it matters only while a server warms up.
     if Invariants.isQuiescent(snapshot) {
-      if let room = tickRoom(snapshot) {
+      let room = tickRoom(snapshot)
+      if let room {
         events.append(.tick(room))
       } else if snapshot.servers.contains(where: \.isWarmingUp) {
         events.append(.tick(1000))
+      }
+      for duration in scope.tickDurations where duration != room && duration <= (room ?? duration) {
+        events.append(.tick(duration))
       }
     }
     return events

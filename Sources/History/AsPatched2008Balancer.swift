@@ -21,8 +21,8 @@ public import AllServedCore
 /// switch turns a defect on. Events 1.3.15 did not have (`set weight`, `set
 /// maxconn`, `shutdown sessions`, the drain and maintenance states) are
 /// rejected as ``Rejection/unsupported(_:)``.
-public struct AsPatched2008Balancer: ReservationSystem, Sendable {
-  struct Server: Sendable {
+public struct AsPatched2008Balancer: ReservationSystem, Hashable, Sendable {
+  struct Server: Hashable, Sendable {
     var configuration: ServerConfiguration
     var isUp: Bool
     var cameUpAt: Milliseconds?
@@ -36,7 +36,7 @@ public struct AsPatched2008Balancer: ReservationSystem, Sendable {
     var stamp: Int
   }
 
-  struct Session: Sendable {
+  struct Session: Hashable, Sendable {
     let id: SessionID
     var phase: SessionPhase
     let requestTime: Milliseconds

@@ -17,8 +17,8 @@ public import AllServedCore
 ///
 /// Observed in the specification's terms, `served` is `cur_sess` and a slot is
 /// an open connection: there is nothing else to own.
-public struct PrePatchBalancer: ReservationSystem, Sendable {
-  struct Server: Sendable {
+public struct PrePatchBalancer: ReservationSystem, Hashable, Sendable {
+  struct Server: Hashable, Sendable {
     var configuration: ServerConfiguration
     var isUp: Bool
     var cameUpAt: Milliseconds?
@@ -30,7 +30,7 @@ public struct PrePatchBalancer: ReservationSystem, Sendable {
     var isTaskScheduled = false
   }
 
-  struct Session: Sendable {
+  struct Session: Hashable, Sendable {
     let id: SessionID
     var phase: SessionPhase
     let requestTime: Milliseconds

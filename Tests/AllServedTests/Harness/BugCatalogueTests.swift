@@ -17,7 +17,7 @@ struct BugCatalogueTests {
     return try TraceFormat.parse(try String(contentsOf: url, encoding: .utf8))
   }
 
-  @Test("Each bug's trace fails its variant with the named invariant; model and implementation pass it")
+  @Test("Each bug's trace fails its variant with the named invariant, is certified minimal, and passes on the model and the implementation")
   func traces() throws {
     #expect(BugCatalogue.bugs.count >= 5)
     for bug in BugCatalogue.bugs {
@@ -34,6 +34,8 @@ struct BugCatalogueTests {
       #expect(trace.check == "invariant \(bug.invariant.rawValue)", "\(bug.id): the file names its check")
       #expect(Lockstep<ReferenceBalancer, ProductionBalancer>.replay(trace) == nil, "\(bug.id): the model passes")
       #expect(trace.steps.count <= bug.handDerivedLength, "\(bug.id): the kept trace is no longer than the hand-derived one")
+      let certified = BugsCommand.certifiedLength(of: bug, from: trace)
+      #expect(certified.shorter == nil, "\(bug.id): a shorter trace exists: \(certified.shorter.map(TraceFormat.print) ?? "")")
       let page = RuleCoverageTests.root.appendingPathComponent("Specs/Bugs/\(bug.id).md")
       #expect(FileManager.default.fileExists(atPath: page.path), "\(bug.id) has a page")
     }

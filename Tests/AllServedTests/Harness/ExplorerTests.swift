@@ -22,7 +22,7 @@ struct ExplorerTests {
       configuration: Configuration(retries: 0, servers: [ServerConfiguration(maximumConnections: 1)]), sessions: 1,
       depth: 10)
     scope.cookies = false
-    scope.stateChanges = false
+    scope.excludeStateChanges()
     let result = Self.explorer(scope).run()
     #expect(result.failure == nil)
     #expect(result.isComplete)
@@ -37,7 +37,7 @@ struct ExplorerTests {
         retries: 1, redispatch: true, queueTimeout: 1000,
         servers: [ServerConfiguration(maximumConnections: 1), ServerConfiguration(maximumConnections: 1, maximumQueueLength: 1)]),
       sessions: 3, depth: 7)
-    scope.stateChanges = false
+    scope.excludeStateChanges()
     let result = Self.explorer(scope).run()
     #expect(result.failure == nil, "\(String(describing: result.failure))")
     // An independent count: every path to the same depth, no deduplication while walking.
@@ -78,10 +78,47 @@ struct ExplorerTests {
     var scope = ExplorationScope(
       configuration: Configuration(servers: [ServerConfiguration(maximumConnections: 1, maximumQueueLength: 1)]),
       sessions: 3, depth: 4)
-    scope.stateChanges = false
+    scope.excludeStateChanges()
     let result = Fault.$active.withValue(.maximumQueueOffByOne) { Self.explorer(scope).run() }
     // Three arrivals are the fewest events that fill the slot and the queue (see ShrinkerTests).
     #expect(result.counterexample?.steps.count == 3)
     #expect(result.failure?.check == "outcome")
+  }
+
+  @Test("Certification: a shrunk trace is certified minimal; a padded one is beaten by a shorter one")
+  func certification() throws {
+    try #require(Fault.isCompiledIn, "fault sites exist in debug builds")
+    let minimal = try TraceFormat.parse(
+      """
+      allserved-trace 1
+      backend balance=roundrobin retries=0
+      server s0 maxconn=1 maxqueue=1
+      arrive 1
+      arrive 2 cookie=s0
+      arrive 3 cookie=s0
+      """)
+    let padded = try TraceFormat.parse(
+      """
+      allserved-trace 1
+      backend balance=roundrobin retries=0
+      server s0 maxconn=1 maxqueue=1
+      arrive 1
+      arrive 2 cookie=s0
+      abort 2
+      arrive 3 cookie=s0
+      arrive 4 cookie=s0
+      """)
+    func certify(_ trace: Trace) -> Trace? {
+      Fault.$active.withValue(.maximumQueueOffByOne) {
+        Certification.certify(trace, check: "outcome", mode: .differential) { (pair: Pair) in
+          pair.reference.canonicalized
+        }.shorter
+      }
+    }
+    #expect(certify(minimal) == nil, "no 2-event trace fills both the slot and the queue")
+    let shorter = try #require(certify(padded))
+    #expect(shorter.steps.count == 3)
+    #expect(Certification.scope(of: padded).sessions == 4)
+    #expect(Certification.scope(of: padded).cookies)
   }
 }
