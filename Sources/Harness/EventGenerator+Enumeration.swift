@@ -46,9 +46,9 @@ public struct ExplorationScope: Hashable, Sendable {
 }
 
 extension EventGenerator {
-  /// Every event the snapshot enables within `scope`, in a fixed order: the
-  /// harness's own alphabet (the choices random generation draws from), each
-  /// choice with every value of its domain.
+  /// Every event the snapshot enables within `scope`, in a fixed order: each
+  /// choice of ``forEachChoice(in:_:)``, the alphabet random generation draws
+  /// from, expanded over every value of its domain.
   ///
   /// - Parameters:
   ///   - nextSession: The identifier a new arrival would take.
@@ -58,60 +58,55 @@ extension EventGenerator {
   ) -> [Event] {
     var events: [Event] = []
     let servers = snapshot.servers.indices.map(ServerID.init)
-    if arrivals < scope.sessions {
-      let keys: [UInt32?] = scope.configuration.algorithm == .hash ? [nil] + scope.hashKeys.map(Optional.some) : [nil]
-      for key in keys {
-        events.append(.arrive(nextSession, hashKey: key))
-        if scope.cookies {
-          for server in servers { events.append(.arrive(nextSession, cookie: server, hashKey: key)) }
+    forEachChoice(in: snapshot) { _, _, choice in
+      switch choice {
+      case .arrive:
+        guard arrivals < scope.sessions else { return }
+        let keys: [UInt32?] = scope.configuration.algorithm == .hash ? [nil] + scope.hashKeys.map(Optional.some) : [nil]
+        for key in keys {
+          events.append(.arrive(nextSession, hashKey: key))
+          if scope.cookies {
+            for server in servers { events.append(.arrive(nextSession, cookie: server, hashKey: key)) }
+          }
         }
-      }
-    }
-    for (index, server) in snapshot.servers.enumerated() where server.hasScheduledTask {
-      events.append(.queueTask(ServerID(index)))
-    }
-    for session in snapshot.sessions {
-      let id = session.id
-      switch session.phase {
-      case .dequeued, .redistributed:
-        events.append(.run(id))
-      case .turnaround(let until) where until <= snapshot.now:
-        events.append(.run(id))
-      case .queued(_, let deadline?) where deadline <= snapshot.now:
-        events.append(.queueTimeout(id))
-      case .connecting:
-        events.append(.connectSucceeded(id))
-        for failure in scope.failures { events.append(.connectFailed(id, failure)) }
-      case .established:
-        events.append(.close(id))
-      case .queued, .turnaround:
-        break
-      }
-      events.append(.abort(id))
-    }
-    for server in servers {
-      for state in scope.states where state != snapshot.servers[server.index].state {
-        events.append(.setState(server, state))
-      }
-      if scope.shutdowns { events.append(.shutdownSessions(server)) }
-      for weight in scope.weights where weight != snapshot.servers[server.index].weight {
-        events.append(.setWeight(server, weight))
-      }
-      for limit in scope.limits where limit != snapshot.servers[server.index].maximumConnections {
-        events.append(.setMaximumConnections(server, limit))
-      }
-    }
-    // Time moves only from a quiescent state, to the next timer; with no timer
-    // it matters only while a server warms up.
-    if Invariants.isQuiescent(snapshot) {
-      let room = tickRoom(snapshot)
-      if let room {
-        events.append(.tick(room))
-      } else if snapshot.servers.contains(where: \.isWarmingUp) {
-        events.append(.tick(1000))
-      }
-      for duration in scope.tickDurations where duration != room && duration <= (room ?? duration) {
-        events.append(.tick(duration))
+      case .queueTask(let server): events.append(.queueTask(server))
+      case .run(let id): events.append(.run(id))
+      case .queueTimeout(let id): events.append(.queueTimeout(id))
+      case .connected(let id): events.append(.connectSucceeded(id))
+      case .connectFailed(let id): for failure in scope.failures { events.append(.connectFailed(id, failure)) }
+      case .close(let id): events.append(.close(id))
+      case .abort(let id): events.append(.abort(id))
+      case .setState:
+        for server in servers {
+          for state in scope.states where state != snapshot.servers[server.index].state {
+            events.append(.setState(server, state))
+          }
+        }
+      case .setWeight:
+        for server in servers {
+          for weight in scope.weights where weight != snapshot.servers[server.index].weight {
+            events.append(.setWeight(server, weight))
+          }
+        }
+      case .setMaximumConnections:
+        for server in servers {
+          for limit in scope.limits where limit != snapshot.servers[server.index].maximumConnections {
+            events.append(.setMaximumConnections(server, limit))
+          }
+        }
+      case .shutdownSessions:
+        if scope.shutdowns { for server in servers { events.append(.shutdownSessions(server)) } }
+      case .tick:
+        // To the next timer; with no timer, time matters only while a server warms up.
+        let room = tickRoom(snapshot)
+        if let room {
+          events.append(.tick(room))
+        } else if snapshot.servers.contains(where: \.isWarmingUp) {
+          events.append(.tick(1000))
+        }
+        for duration in scope.tickDurations where duration != room && duration <= (room ?? duration) {
+          events.append(.tick(duration))
+        }
       }
     }
     return events

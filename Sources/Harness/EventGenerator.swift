@@ -101,36 +101,7 @@ public struct EventGenerator: Sendable {
     func offer(_ kind: EventKind, _ weight: Int, _ choice: Choice) {
       if enabledMask & (1 << kind.ordinal) != 0 { choices.append((choice, weight)) }
     }
-    offer(.arrive, 12, .arrive)
-    for (index, server) in snapshot.servers.enumerated() where server.hasScheduledTask {
-      offer(.queueTask, 25, .queueTask(ServerID(index)))
-    }
-    for session in snapshot.sessions {
-      let id = session.id
-      switch session.phase {
-      case .dequeued, .redistributed:
-        offer(.run, 25, .run(id))
-      case .turnaround(let until) where until <= snapshot.now:
-        offer(.run, 25, .run(id))
-      case .queued(_, let deadline?) where deadline <= snapshot.now:
-        offer(.queueTimeout, 25, .queueTimeout(id))
-      case .connecting:
-        offer(.connected, 10, .connected(id))
-        offer(.connectFailed, session.retriesLeft == 0 ? 6 : 4, .connectFailed(id))  // the last retry weighs more
-      case .established:
-        offer(.close, 8, .close(id))
-      case .queued, .turnaround:
-        break
-      }
-      offer(.abort, 1, .abort(id))
-    }
-    let waiting = snapshot.servers.contains { !$0.queue.isEmpty }
-    offer(.setState, waiting ? 4 : 2, .setState)
-    offer(.setWeight, 1, .setWeight)
-    offer(.setMaximumConnections, 1, .setMaximumConnections)
-    offer(.shutdownSessions, 1, .shutdownSessions)
-    // R-TIME-TICK: time moves only from a quiescent state, at most to the next timer.
-    if Invariants.isQuiescent(snapshot) { offer(.tick, 6, .tick) }
+    Self.forEachChoice(in: snapshot, offer)
     // Swarm never leaves arrivals out, so this fallback is only a safety net.
     guard !choices.isEmpty else { return arrival(snapshot, configuration) }
     var total = 0
@@ -145,6 +116,42 @@ public struct EventGenerator: Sendable {
       ticket -= choice.weight
     }
     return realize(chosen, snapshot, configuration)
+  }
+
+  /// The generator's alphabet: every kind of event the snapshot enables, with
+  /// its weight for random drawing, in a fixed order. Random generation draws
+  /// from it; exhaustive exploration expands each choice over its domain.
+  static func forEachChoice(in snapshot: Snapshot, _ body: (EventKind, Int, Choice) -> Void) {
+    body(.arrive, 12, .arrive)
+    for (index, server) in snapshot.servers.enumerated() where server.hasScheduledTask {
+      body(.queueTask, 25, .queueTask(ServerID(index)))
+    }
+    for session in snapshot.sessions {
+      let id = session.id
+      switch session.phase {
+      case .dequeued, .redistributed:
+        body(.run, 25, .run(id))
+      case .turnaround(let until) where until <= snapshot.now:
+        body(.run, 25, .run(id))
+      case .queued(_, let deadline?) where deadline <= snapshot.now:
+        body(.queueTimeout, 25, .queueTimeout(id))
+      case .connecting:
+        body(.connected, 10, .connected(id))
+        body(.connectFailed, session.retriesLeft == 0 ? 6 : 4, .connectFailed(id))  // the last retry weighs more
+      case .established:
+        body(.close, 8, .close(id))
+      case .queued, .turnaround:
+        break
+      }
+      body(.abort, 1, .abort(id))
+    }
+    let waiting = snapshot.servers.contains { !$0.queue.isEmpty }
+    body(.setState, waiting ? 4 : 2, .setState)
+    body(.setWeight, 1, .setWeight)
+    body(.setMaximumConnections, 1, .setMaximumConnections)
+    body(.shutdownSessions, 1, .shutdownSessions)
+    // R-TIME-TICK: time moves only from a quiescent state, at most to the next timer.
+    if Invariants.isQuiescent(snapshot) { body(.tick, 6, .tick) }
   }
 
   /// Draws the details of the chosen event.
