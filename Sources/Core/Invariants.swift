@@ -160,20 +160,11 @@ private struct StateChecks {
     // The queue each live session was found in, by its position in `sessions`:
     // -2 none, -1 the backend, n server n (plain integers: no allocation per entry).
     var seen = [Int](repeating: -2, count: snapshot.sessions.count)
-    func position(_ id: SessionID) -> Int? {
-      var low = 0
-      var high = snapshot.sessions.count
-      while low < high {
-        let middle = (low + high) / 2
-        if snapshot.sessions[middle].id < id { low = middle + 1 } else { high = middle }
-      }
-      return low < snapshot.sessions.count && snapshot.sessions[low].id == id ? low : nil
-    }
     func name(_ code: Int) -> QueueID { code < 0 ? .backend : .server(ServerID(code)) }
     for code in -1..<snapshot.servers.count {
       let queue = name(code)
       for id in code < 0 ? snapshot.backend.queue : snapshot.servers[code].queue {
-        guard let at = position(id) else {
+        guard let at = snapshot.position(of: id) else {
           report(.exclusivity, "queue \(queue) holds \(id), which is not a live session")
           continue
         }

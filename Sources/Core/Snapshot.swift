@@ -30,13 +30,20 @@ public struct Snapshot: Hashable, Sendable {
   ///
   /// - Complexity: O(log *n*) in the number of live sessions.
   public func session(_ id: SessionID) -> SessionSnapshot? {
+    position(of: id).map { sessions[$0] }
+  }
+
+  /// The index of live session `id` in ``sessions``.
+  ///
+  /// - Complexity: O(log *s*): sessions are listed by increasing identifier.
+  public func position(of id: SessionID) -> Int? {
     var low = 0
     var high = sessions.count
     while low < high {
       let middle = (low + high) / 2
       if sessions[middle].id < id { low = middle + 1 } else { high = middle }
     }
-    return low < sessions.count && sessions[low].id == id ? sessions[low] : nil
+    return low < sessions.count && sessions[low].id == id ? low : nil
   }
 
   /// The queue with this identifier, head first.

@@ -88,9 +88,8 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
       for level in 1...max(1, scope.depth) {
         var next: [Node] = []
         for node in frontier {
-          let snapshot = mode == .differential ? node.lockstep.snapshot : node.lockstep.candidateSnapshot
           let events = EventGenerator.enabledEvents(
-            for: snapshot, scope: scope, nextSession: SessionID(node.highest + 1), arrivals: node.arrivals)
+            for: node.lockstep.observedSnapshot, scope: scope, nextSession: SessionID(node.highest + 1), arrivals: node.arrivals)
           for event in events {
             var lockstep = node.lockstep
             let failure = lockstep.step(event)
@@ -109,8 +108,7 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
               result.depth = level
               return finish()
             }
-            let outcome = mode == .differential ? lockstep.lastOutcome : lockstep.lastCandidateOutcome
-            if outcome?.isRejected ?? true { continue }
+            if lockstep.observedOutcome?.isRejected ?? true { continue }
             var arrivals = node.arrivals
             var highest = node.highest
             if case .arrive(let id, _, _) = event {

@@ -57,8 +57,11 @@ public struct Lockstep<Reference: ReservationSystem, Candidate: ReservationSyste
   public private(set) var lastOutcome: Outcome?
   /// The candidate's outcome of the last event.
   public private(set) var lastCandidateOutcome: Outcome?
-  /// The reference's snapshot before the last event.
-  public private(set) var previousSnapshot: Snapshot
+  /// The snapshot the checks judge: the reference's in differential mode,
+  /// the candidate's when only the invariants are checked.
+  public var observedSnapshot: Snapshot { mode == .differential ? snapshot : candidateSnapshot }
+  /// The outcome of the last event on the judged system.
+  public var observedOutcome: Outcome? { mode == .differential ? lastOutcome : lastCandidateOutcome }
   /// Events applied so far.
   public private(set) var steps = 0
 
@@ -90,33 +93,38 @@ public struct Lockstep<Reference: ReservationSystem, Candidate: ReservationSyste
     self.mode = mode
     snapshot = reference.snapshot
     candidateSnapshot = candidate.snapshot
-    previousSnapshot = snapshot
   }
 
   /// Applies `event` to both systems and runs every check; `nil` when all pass.
+  ///
+  /// In ``LockstepMode/invariantsOnly`` the reference is not driven: nothing
+  /// compares against it, and a historical variant is judged by the
+  /// invariants alone, so ``snapshot`` and ``lastOutcome`` stay as they were.
   public mutating func step(_ event: Event) -> LockstepFailure? {
     steps += 1
-    previousSnapshot = snapshot
-    let previousCandidateSnapshot = candidateSnapshot
-    let expected = reference.apply(event)
-    let actual = candidate.apply(event)
-    lastOutcome = expected
-    lastCandidateOutcome = actual
-    snapshot = reference.snapshot
-    candidateSnapshot = candidate.snapshot
     switch mode {
     case .differential:
+      let before = snapshot
+      let expected = reference.apply(event)
+      let actual = candidate.apply(event)
+      lastOutcome = expected
+      lastCandidateOutcome = actual
+      snapshot = reference.snapshot
+      candidateSnapshot = candidate.snapshot
       if expected != actual {
         let check = expected.isRejected != actual.isRejected ? "rejection" : "outcome"
         return LockstepFailure(step: steps, check: check, reference: "\(expected)", candidate: "\(actual)")
       }
       if let failure = compareSnapshots() { return failure }
-      return invariantFailure(from: previousSnapshot, event, expected, snapshot)
+      return invariantFailure(from: before, event, expected, snapshot)
     case .invariantsOnly:
-      return invariantFailure(from: previousCandidateSnapshot, event, actual, candidateSnapshot)
+      let before = candidateSnapshot
+      let actual = candidate.apply(event)
+      lastCandidateOutcome = actual
+      candidateSnapshot = candidate.snapshot
+      return invariantFailure(from: before, event, actual, candidateSnapshot)
     }
   }
-
 
   /// Checks the last step against a trace step's expectations.
   public func checkExpectations(of step: Trace.Step) -> LockstepFailure? {

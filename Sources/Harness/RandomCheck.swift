@@ -102,13 +102,12 @@ public struct RandomCheck: Sendable {
       var reached = Set<Situation>()
       events: for _ in 0..<length {
         // A historical variant draws from its own state: what it enables is what it is tested on.
-        let before = mode == .differential ? lockstep.snapshot : lockstep.candidateSnapshot
+        let before = lockstep.observedSnapshot
         let draw = generator.draw(for: before, configuration: configuration)
         trace.steps.append(Trace.Step(draw.event))
         let failure = lockstep.step(draw.event)
-        let observed = mode == .differential ? lockstep.lastOutcome : lockstep.lastCandidateOutcome
-        let outcome = observed ?? .rejected(.unknownSession(SessionID(0)))
-        let after = mode == .differential ? lockstep.snapshot : lockstep.candidateSnapshot
+        let outcome = lockstep.observedOutcome ?? .rejected(.unknownSession(SessionID(0)))
+        let after = lockstep.observedSnapshot
         report.events += 1
         report.kinds[EventKind(draw.event), default: 0] += 1
         if computesDigest {

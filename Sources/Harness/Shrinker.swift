@@ -116,7 +116,7 @@ public struct Shrinker<Reference: ReservationSystem, Candidate: ReservationSyste
       // A lower limit often needs one event fewer to fail the same way (a
       // smaller server fills with fewer arrivals): try the pairs too.
       // A state change can become the server's initial state.
-      for candidate in Self.foldedStateChanges(of: best) where attempt(candidate) {
+      for candidate in Self.foldings(of: best) where attempt(candidate) {
         progressed = true
         break
       }
@@ -161,15 +161,13 @@ public struct Shrinker<Reference: ReservationSystem, Candidate: ReservationSyste
     return (cut, failure)
   }
 
-  /// Which events of `trace` the defining system accepts.
+  /// Which events of `trace` the defining system accepts: normalising with
+  /// no event marked accepted drops nothing and records each verdict.
   func acceptance(of trace: Trace) -> [Bool] {
-    func run<System: ReservationSystem>(_ type: System.Type) -> [Bool] {
-      guard var system = try? System(configuration: trace.configuration) else {
-        return Array(repeating: true, count: trace.steps.count)
-      }
-      return trace.events.map { !system.apply($0).isRejected }
-    }
-    return mode == .differential ? run(Reference.self) : run(Candidate.self)
+    let unjudged = Attempt(
+      configuration: trace.configuration, events: trace.events,
+      accepted: Array(repeating: false, count: trace.steps.count))
+    return normalize(unjudged)?.accepted ?? Array(repeating: true, count: trace.steps.count)
   }
 
   /// Drops events the defining system no longer enables although the trace had accepted them.
@@ -330,9 +328,9 @@ public struct Shrinker<Reference: ReservationSystem, Candidate: ReservationSyste
     return result
   }
 
-  /// Each `state` event folded into the server's initial state, the event
-  /// removed; and each pair of adjacent ticks merged into one.
-  static func foldedStateChanges(of attempt: Attempt) -> [Attempt] {
+  /// Each pair of adjacent ticks merged into one, and each `state` event
+  /// folded into the server's initial state, the event removed.
+  static func foldings(of attempt: Attempt) -> [Attempt] {
     let merged: [Attempt] = attempt.events.indices.dropLast().compactMap { index in
       guard case .tick(let first) = attempt.events[index], case .tick(let second) = attempt.events[index + 1] else {
         return nil

@@ -15,27 +15,14 @@ extension AsPatched2008Balancer {
 
   func isUsable(_ server: Int) -> Bool { servers[server].isUp && servers[server].configuration.weight > 0 }
 
-  func isWarmingUp(_ server: Int) -> Bool {
-    let current = servers[server]
-    guard current.configuration.slowStart > 0, let start = current.cameUpAt else { return false }
-    return now < start + current.configuration.slowStart
+  func dynamicLimit(_ server: Int) -> DynamicLimit {
+    DynamicLimit(server: servers[server].configuration, cameUpAt: servers[server].cameUpAt, now: now)
   }
 
-  /// The ratio is floored at 1, the product is not: a warming server's limit
-  /// can be 0 (fixed by 28a9e529f).
+  func isWarmingUp(_ server: Int) -> Bool { dynamicLimit(server).isWarmingUp }
+
   func limit(_ server: Int) -> Int {
-    let current = servers[server].configuration
-    guard current.maximumConnections > 0 else { return 0 }
-    var maximum = current.maximumConnections
-    let full = configuration.fullConnections
-    if sessionCount < full && current.minimumConnections != current.maximumConnections {
-      maximum = max(current.minimumConnections, sessionCount * current.maximumConnections / full)
-    }
-    if isWarmingUp(server), let start = servers[server].cameUpAt {
-      let ratio = max(1, 100 * (now - start) / current.slowStart)
-      maximum = maximum * ratio / 100
-    }
-    return maximum
+    dynamicLimit(server).value(sessionCount: sessionCount, fullConnections: configuration.fullConnections)
   }
 
   /// The post-patch eligibility: room in `served`, and no waiters.

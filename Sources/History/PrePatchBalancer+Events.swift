@@ -9,23 +9,14 @@ extension PrePatchBalancer {
 
   func isUsable(_ server: Int) -> Bool { servers[server].isUp && servers[server].configuration.weight > 0 }
 
-  func isWarmingUp(_ server: Int) -> Bool {
-    guard servers[server].configuration.slowStart > 0, let start = servers[server].cameUpAt else { return false }
-    return now < start + servers[server].configuration.slowStart
+  func dynamicLimit(_ server: Int) -> DynamicLimit {
+    DynamicLimit(server: servers[server].configuration, cameUpAt: servers[server].cameUpAt, now: now)
   }
 
+  func isWarmingUp(_ server: Int) -> Bool { dynamicLimit(server).isWarmingUp }
+
   func limit(_ server: Int) -> Int {
-    let current = servers[server].configuration
-    guard current.maximumConnections > 0 else { return 0 }
-    var maximum = current.maximumConnections
-    let full = configuration.fullConnections
-    if sessionCount < full && current.minimumConnections != current.maximumConnections {
-      maximum = max(current.minimumConnections, sessionCount * current.maximumConnections / full)
-    }
-    if isWarmingUp(server), let start = servers[server].cameUpAt {
-      maximum = maximum * max(1, 100 * (now - start) / current.slowStart) / 100
-    }
-    return maximum
+    dynamicLimit(server).value(sessionCount: sessionCount, fullConnections: configuration.fullConnections)
   }
 
   /// `!maxconn || cur_sess < dyn`: the only test, before and after balancing.

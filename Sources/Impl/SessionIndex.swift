@@ -82,7 +82,4 @@ struct SessionIndex: Sendable {
       insert(handle, for: identifiers[Int(handle)], identifiers: identifiers)
     }
   }
-
-  /// Bytes held by the table.
-  var footprint: Int { slots.count * MemoryLayout<Int32>.stride }
 }

@@ -64,7 +64,8 @@ struct PropertyTests {
       return
     }
     #expect(report.events == traces * Self.length)
-    #expect(report.events >= min(Self.budget, 200_000) || Self.budget < 200_000)
+    let overridden = ProcessInfo.processInfo.environment["ALLSERVED_EVENTS"] != nil
+    #expect(overridden || report.events >= 200_000, "the default budget is at least 200,000 lockstep events")
     #expect(report.rejected > report.events / 50, "about 5% of the events are drawn impossible")
     #expect(Set(report.kinds.keys) == Set(EventKind.allCases).subtracting([.queueTask]), "every event kind was drawn")
     for shortfall in report.coverageShortfalls {
