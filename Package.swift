@@ -43,10 +43,19 @@ let package = Package(
     .target(
       name: "AllServedHarness", dependencies: ["AllServedCore"], path: "Sources/Harness",
       swiftSettings: settings),
+    // The conformance runner: the model's predictions against a real HAProxy 2.6
+    // on loopback (Specs/Conformance.md). Foundation's Process, Glibc sockets.
+    .target(
+      name: "AllServedConformance",
+      dependencies: ["AllServedCore", "AllServedModel", "AllServedHarness"],
+      path: "Sources/Conformance", swiftSettings: settings),
     // The commands of `allserved`, a library so that tests can drive them.
     .target(
       name: "AllServedCommandLine",
-      dependencies: ["AllServedCore", "AllServedModel", "AllServedEngine", "AllServedHarness", "AllServedHistory"],
+      dependencies: [
+        "AllServedCore", "AllServedModel", "AllServedEngine", "AllServedHarness", "AllServedHistory",
+        "AllServedConformance",
+      ],
       path: "Sources/CommandLine", swiftSettings: settings),
     .executableTarget(
       name: "allserved", dependencies: ["AllServedCommandLine"], path: "Sources/allserved",
@@ -69,7 +78,7 @@ let package = Package(
       name: "AllServedTests",
       dependencies: [
         "AllServedCore", "AllServedModel", "AllServedEngine", "AllServedHarness", "AllServedHistory",
-        "AllServedCommandLine",
+        "AllServedCommandLine", "AllServedConformance",
       ],
       path: "Tests/AllServedTests", swiftSettings: settings),
   ],

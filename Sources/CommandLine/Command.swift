@@ -17,6 +17,23 @@ public enum Command: Equatable, Sendable {
   case bugs(seed: UInt64, seeds: Int)
   /// `explore` and its scope.
   case explore(ExploreOptions)
+  /// `conformance`: scripted scenarios and random traces against a real HAProxy 2.6.
+  case conformance(ConformanceOptions)
+}
+
+/// The options of `allserved conformance`.
+public struct ConformanceOptions: Equatable, Sendable {
+  /// Trace files to run instead of the scripted scenarios of Specs/Conformance.
+  public var paths: [String] = []
+  /// How many random traces to draw.
+  public var traces = 100
+  /// The seed of the first random trace.
+  public var seed: UInt64 = 2026
+  /// External events per random trace.
+  public var length = 16
+
+  /// The defaults: every scripted scenario and 100 random traces.
+  public init() {}
 }
 
 /// The options of `allserved check`.
@@ -168,6 +185,28 @@ extension Command {
         }
       }
       return .explore(options)
+    case "conformance":
+      var options = ConformanceOptions()
+      while !arguments.rest.isEmpty {
+        if let path = arguments.rest.first, !path.hasPrefix("-") {
+          options.paths.append(path)
+          arguments.rest = arguments.rest.dropFirst()
+          continue
+        }
+        guard let flag = try arguments.nextFlag() else { break }
+        switch flag {
+        case "--seed":
+          let value = try arguments.value(for: flag)
+          guard let seed = UInt64(value) else {
+            throw UsageError(message: "--seed takes a whole number from 0 to \(UInt64.max), not '\(value)'")
+          }
+          options.seed = seed
+        case "--traces": options.traces = try count(flag, try arguments.value(for: flag), 0...100_000)
+        case "--length": options.length = try count(flag, try arguments.value(for: flag), 1...200)
+        default: throw arguments.unknown(flag)
+        }
+      }
+      return .conformance(options)
     case "replay":
       var options = ReplayOptions(path: try arguments.file())
       while let flag = try arguments.nextFlag() {
@@ -190,7 +229,7 @@ extension Command {
       }
       return .shrink(options)
     default:
-      throw UsageError(message: "unknown command '\(subcommand)'; expected check, replay, shrink, explore, mutants, bugs or help")
+      throw UsageError(message: "unknown command '\(subcommand)'; expected check, replay, shrink, explore, conformance, mutants, bugs or help")
     }
   }
 

@@ -17,13 +17,16 @@ public struct Configuration: Hashable, Sendable {
   public var fullConnections: Int
   /// The servers, in configuration order.
   public var servers: [ServerConfiguration]
+  /// The 2008 design, or HAProxy 2.6's policies where they differ.
+  public var semantics: Semantics
 
   /// Creates a configuration. The defaults are HAProxy's, except `retries`, which is 3 there too.
   public init(
     algorithm: Algorithm = .roundRobin, retries: Int = 3, redispatch: Bool = false,
     persist: Bool = false, queueTimeout: Milliseconds = 0, fullConnections: Int = 0,
-    servers: [ServerConfiguration]
+    servers: [ServerConfiguration], semantics: Semantics = .design2008
   ) {
+    self.semantics = semantics
     self.algorithm = algorithm
     self.retries = retries
     self.redispatch = redispatch

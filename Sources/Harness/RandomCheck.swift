@@ -16,6 +16,8 @@ public struct RandomCheck: Sendable {
   /// Whether to hash every event, outcome and snapshot into ``Report/digest``
   /// (about a tenth of the run's time).
   public var computesDigest: Bool
+  /// Every trace follows these semantics; nil keeps the drawn configuration's (2008).
+  public var semantics: Semantics?
 
   /// Creates a check.
   public init(seed: UInt64, traces: Int, length: Int, computesDigest: Bool = false) {
@@ -85,7 +87,8 @@ public struct RandomCheck: Sendable {
     for index in 0..<traces {
       let traceSeed = seed &+ UInt64(index)
       var generator = EventGenerator(seed: traceSeed)
-      let configuration = generator.configuration()
+      var configuration = generator.configuration()
+      if let semantics { configuration.semantics = semantics }
       var trace = Trace(configuration: configuration, seed: traceSeed)
       func fail(_ failure: LockstepFailure) {
         trace.check = failure.check

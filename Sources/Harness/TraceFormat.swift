@@ -259,7 +259,7 @@ private struct Parser {
   }
 
   static func backend(_ tokens: [Token]) throws(TraceError) -> Configuration {
-    let keys = ["balance", "retries", "redispatch", "persist", "timeout-queue", "fullconn"]
+    let keys = ["balance", "retries", "redispatch", "persist", "timeout-queue", "fullconn", "semantics"]
     let options = try options(tokens.dropFirst(), allowed: keys)
     let defaults = Configuration(servers: [])
     var algorithm = defaults.algorithm
@@ -269,12 +269,20 @@ private struct Parser {
       }
       algorithm = parsed
     }
+    var semantics = defaults.semantics
+    if let (text, token) = options["semantics"] {
+      guard let parsed = Semantics(rawValue: String(text)) else {
+        throw token.error("unknown semantics '\(text)'; expected 2008 or haproxy-2.6")
+      }
+      semantics = parsed
+    }
     return Configuration(
       algorithm: algorithm, retries: try integer(options["retries"], default: defaults.retries),
       redispatch: try flag(options["redispatch"], default: defaults.redispatch),
       persist: try flag(options["persist"], default: defaults.persist),
       queueTimeout: try integer(options["timeout-queue"], default: defaults.queueTimeout),
-      fullConnections: try integer(options["fullconn"], default: defaults.fullConnections), servers: [])
+      fullConnections: try integer(options["fullconn"], default: defaults.fullConnections), servers: [],
+      semantics: semantics)
   }
 
   static func server(_ tokens: [Token], expectedIndex: Int) throws(TraceError) -> ServerConfiguration {

@@ -12,8 +12,8 @@ extension ProductionBalancer {
     guard old != state else { return .unchanged(server: id) }
     let wasUsable = isUsable(server)
     servers[server].state = state
-    noteUsability(server, wasUsable: wasUsable)
-    touch(server)
+    noteUsability(server, wasUsable: wasUsable, oldWeight: servers[server].weight)
+    touch(server, always: true)
     var redistributed: [SessionID] = []
     // R-STATE-REDISTRIBUTE: leaving the balancer (going down, to maintenance or
     // to drain), under `option redispatch` the server's waiters are unbound and
@@ -25,6 +25,8 @@ extension ProductionBalancer {
         redistributed.append(sessions.id(session))
         unlink(session)
         if !isMutated(.redistributionKeepsDirect) { sessions.flags[Int(session)].remove(.direct) }
+        // R-26-REDISTRIBUTE-PREVIOUS: HAProxy 2.6 keeps the server as the stream's target.
+        if configuration.semantics.redistributionKeepsPrevious { sessions.previous[Int(session)] = Int32(server) }
         sessions.assigned[Int(session)] = -1
         wake(session, as: .redistributed)
       }
@@ -54,8 +56,8 @@ extension ProductionBalancer {
     guard old != weight else { return .unchanged(server: id) }  // R-ADMIN-NO-CHANGE
     let wasUsable = isUsable(server)
     servers[server].weight = weight
-    noteUsability(server, wasUsable: wasUsable)
-    touch(server)
+    noteUsability(server, wasUsable: wasUsable, oldWeight: old)
+    touch(server, always: true)
     if !isMutated(.weightChangeWithoutDequeue) { dequeue(server) }
     return .weightChanged(server: id, from: old, to: weight)
   }
@@ -101,9 +103,18 @@ extension ProductionBalancer {
   }
 
   /// Keeps the usable count and the hash map in step with a state or weight change.
-  mutating func noteUsability(_ server: Int, wasUsable: Bool) {
+  mutating func noteUsability(_ server: Int, wasUsable: Bool, oldWeight: Int) {
     let usable = isUsable(server)
     if usable != wasUsable { usableCount += usable ? 1 : -1 }
     hashMapIsStale = true
+    // R-26-ROUNDROBIN-FWRR: entering, leaving or reweighing moves the server in 2.6's round robin.
+    guard fastRoundRobin != nil else { return }
+    let weight = servers[server].weight
+    switch (wasUsable, usable) {
+    case (true, false): fastRoundRobin!.remove(server, oldWeight: oldWeight)
+    case (false, true): fastRoundRobin!.add(server, weight: weight)
+    case (true, true) where oldWeight != weight: fastRoundRobin!.reweigh(server, from: oldWeight, to: weight)
+    default: break
+    }
   }
 }

@@ -51,17 +51,24 @@ extension ProductionBalancer {
     let current = servers[server]
     guard isUsable(server) else { return -1 }
     guard current.maximumConnections > 0 else { return 0 }
-    guard queues[server].isEmpty || isMutated(.eligibilityIgnoresWaiters) else { return -1 }
+    // R-26-LEASTCONN-QUEUE-ROOM: under HAProxy 2.6 leastconn, slot owners and
+    // waiters together against the limit plus `maxqueue`.
+    let countsWaiters = countsWaiters
+    let waiting = queues[server].count
+    func fits(_ limit: Int) -> Bool {
+      countsWaiters ? current.served + waiting < limit + current.maximumQueueLength : current.served < limit
+    }
+    guard countsWaiters || queues[server].isEmpty || isMutated(.eligibilityIgnoresWaiters) else { return -1 }
     let full = configuration.fullConnections
     guard current.minimumConnections != current.maximumConnections && full > 0 else {
-      return current.served < limit(server, sessionCount: full) ? 0 : -1
+      return fits(limit(server, sessionCount: full)) ? 0 : -1
     }
-    guard current.served < limit(server, sessionCount: full) else { return -1 }
+    guard fits(limit(server, sessionCount: full)) else { return -1 }
     var low = 0
     var high = full
     while low < high {
       let middle = low + (high - low) / 2
-      if current.served < limit(server, sessionCount: middle) { high = middle } else { low = middle + 1 }
+      if fits(limit(server, sessionCount: middle)) { high = middle } else { low = middle + 1 }
     }
     return low
   }
@@ -97,12 +104,13 @@ extension ProductionBalancer {
     let current = servers[server]
     switch configuration.algorithm {
     case .leastConnections:
-      // R-LB-LEASTCONN: the key, and the stamp that breaks ties.
-      eligible.activate(
-        server,
-        primary: current.served * Limits.maximumWeight
-          / (isMutated(.leastConnectionsIgnoresWeight) ? 1 : current.weight),
-        secondary: current.leastConnectionsStamp)
+      // R-LB-LEASTCONN: the key, and the stamp that breaks ties; under HAProxy 2.6
+      // the key the server last moved with (R-26-LEASTCONN-INFLIGHT).
+      let load =
+        configuration.semantics.leastConnectionsCountsQueue
+        ? current.leastConnectionsKey
+        : current.served * Limits.maximumWeight / (isMutated(.leastConnectionsIgnoresWeight) ? 1 : current.weight)
+      eligible.activate(server, primary: load, secondary: current.leastConnectionsStamp)
     case .roundRobin, .hash:
       // R-LB-ROUNDROBIN (and R-LB-HASH-FALLBACK): the next turn, ties to the lower index.
       eligible.activate(server, primary: current.roundRobinPass, secondary: server)

@@ -21,6 +21,8 @@ extension ProductionBalancer {
       sessions.flags[at].remove(.hasTimer)
     }
     if isMutated(.lastInFirstOut) { headChanged(queue) }
+    // R-26-LEASTCONN-QUEUE-ROOM: every waiter counts against a server's room.
+    if countsWaiters && queue != backendQueue && queues[queue].count > 1 { refresh(queue) }
     guard queues[queue].count == 1 else { return }
     headChanged(queue)
     if queue != backendQueue { refresh(queue) }  // a server with a waiter is not eligible
@@ -40,7 +42,13 @@ extension ProductionBalancer {
     let wasHead = queues[queue].first == session
     sessions.waiting.remove(session, from: &queues[queue])
     if wasHead { headChanged(queue) }
-    if queues[queue].isEmpty && queue != backendQueue { refresh(queue) }
+    if (countsWaiters || queues[queue].isEmpty) && queue != backendQueue { refresh(queue) }
+  }
+
+  /// Whether a server's eligibility depends on how many wait in its queue, not
+  /// just on whether any do (R-26-LEASTCONN-QUEUE-ROOM).
+  var countsWaiters: Bool {
+    configuration.algorithm == .leastConnections && configuration.semantics.leastConnectionsCountsQueue
   }
 
   /// Keeps the deadline heap on the queue's current head.

@@ -22,7 +22,7 @@ extension ProductionBalancer {
     guard usableCount > 0 else { return .noServer }
     switch configuration.algorithm {
     case .roundRobin:
-      return pickRoundRobin(avoiding: previous)
+      return fastRoundRobin == nil ? pickRoundRobin(avoiding: previous) : pickFastWeightedRoundRobin(avoiding: previous)
     case .leastConnections:
       return pickLeastConnections(avoiding: previous)
     case .hash:
@@ -65,6 +65,53 @@ extension ProductionBalancer {
     return .server(chosen)
   }
 
+  /// R-26-ROUNDROBIN-FWRR: HAProxy 2.6's `fwrr_get_next_server`. Servers come
+  /// off the trees in order, each one advanced whether chosen or passed over
+  /// (full, or `previous`); the passed-over ones go back newest first.
+  ///
+  /// - Complexity: O((*k* + 1) log *n*) for *k* servers passed over.
+  mutating func pickFastWeightedRoundRobin(avoiding previous: Int) -> Selection {
+    guard var rounds = fastRoundRobin else { return .full }
+    fastRoundRobin = nil  // unshared while it changes
+    var switched = false
+    var avoided = -1
+    var chosen = -1
+    var passedOver: [Int32] = []
+    // Bounded: each pass takes one server out of the trees; there are two rounds at most.
+    for _ in 0...(2 * servers.count + 2) {
+      rounds.startRoundIfIdle()
+      var candidate = rounds.candidate()
+      if candidate == nil && !switched {
+        switched = true
+        rounds.switchRounds()
+        candidate = rounds.candidate()
+      }
+      guard let server = candidate else {
+        chosen = avoided
+        break
+      }
+      rounds.take(server, weight: servers[server].weight)
+      if eligible.isActive(server) {
+        if server != previous || avoided >= 0 {
+          chosen = server
+          break
+        }
+        avoided = server
+      }
+      passedOver.append(Int32(server))
+    }
+    if chosen >= 0 { rounds.requeue(chosen, weight: servers[chosen].weight) }
+    for server in passedOver.reversed() where Int(server) != chosen {
+      if switched {
+        rounds.insertByWeight(Int(server), into: rounds.initial, weight: servers[Int(server)].weight)
+      } else {
+        rounds.requeue(Int(server), weight: servers[Int(server)].weight)
+      }
+    }
+    fastRoundRobin = rounds
+    return chosen >= 0 ? .server(chosen) : .full
+  }
+
   /// R-LB-LEASTCONN: the eligible server with the fewest slot owners per unit of
   /// weight; ties to the one that moved first. The tree's best.
   mutating func pickLeastConnections(avoiding previous: Int) -> Selection {
@@ -95,9 +142,18 @@ extension ProductionBalancer {
 
   /// Moves the server to the back of its leastconn tie group, as HAProxy's
   /// `fwlc_srv_reposition` does whenever its `served` or weight changes.
-  mutating func touch(_ server: Int) {
+  /// R-26-LEASTCONN-INFLIGHT: under HAProxy 2.6 the key is
+  /// `(served + queued + 1) × 256 ÷ weight` (0 when idle), and the server moves only
+  /// when that key changed, unless `always` (a state or weight event re-inserts it).
+  mutating func touch(_ server: Int, always: Bool = false) {
+    defer { refresh(server) }
+    if configuration.semantics.leastConnectionsCountsQueue {
+      let inflight = servers[server].served + queues[server].count
+      let key = inflight == 0 ? 0 : (inflight + 1) * Limits.maximumWeight / max(servers[server].weight, 1)
+      guard always || key != servers[server].leastConnectionsKey else { return }
+      servers[server].leastConnectionsKey = key
+    }
     servers[server].leastConnectionsStamp = leastConnectionsClock
     leastConnectionsClock += 1
-    refresh(server)
   }
 }

@@ -27,6 +27,8 @@ extension ProductionBalancer {
   mutating func connect(_ session: Int32, to server: Int) {
     sessions.phase[Int(session)] = .connecting
     servers[server].connections += 1
+    // R-26-LEASTCONN-INFLIGHT: HAProxy 2.6 repositions at every connect (`connect_server`).
+    if configuration.semantics.leastConnectionsCountsQueue { touch(server) }
   }
 
   /// R-END-RELEASE-THEN-DEQUEUE: a session ends. It leaves its queue or list,

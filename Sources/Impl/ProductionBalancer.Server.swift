@@ -20,6 +20,8 @@ extension ProductionBalancer {
     var roundRobinPass = 0
     /// When the server last moved in the leastconn order.
     var leastConnectionsStamp: Int
+    /// Its leastconn key when it last moved (HAProxy 2.6 only: R-26-LEASTCONN-INFLIGHT).
+    var leastConnectionsKey = 0
     /// The smallest `beconn` at which the server is eligible: 0 for any, -1 for none.
     var threshold = -1
     /// The server is on the warming list.

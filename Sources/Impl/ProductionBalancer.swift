@@ -58,6 +58,8 @@ public struct ProductionBalancer: ReservationSystem, Sendable {
   /// The hash map of `R-LB-HASH`, rebuilt when a weight or a state changes.
   var hashMap: [Int32] = []
   var hashMapIsStale = true
+  /// HAProxy 2.6's round robin, for `balance roundrobin` under 2.6 semantics (R-26-ROUNDROBIN-FWRR).
+  var fastRoundRobin: FastWeightedRoundRobin?
   /// Slots handed over during the event being applied; empty between events.
   var handovers = Handovers()
   #if ALLSERVED_MUTANTS
@@ -89,6 +91,10 @@ public struct ProductionBalancer: ReservationSystem, Sendable {
     for server in 0..<count {
       if isUsable(server) { usableCount += 1 }
       refresh(server)
+    }
+    if valid.semantics.roundRobinIsFastWeighted && valid.algorithm == .roundRobin {
+      fastRoundRobin = FastWeightedRoundRobin(
+        weights: servers.map(\.weight), usable: (0..<count).map(isUsable))
     }
   }
 

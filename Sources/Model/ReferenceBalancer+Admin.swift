@@ -7,20 +7,25 @@ extension ReferenceBalancer {
     let old = servers[server.index].state
     // R-ADMIN-NO-CHANGE
     guard old != state else { return .unchanged(server: server) }
+    let wasUsable = isUsable(server)
     servers[server.index].state = state
-    touch(server)
+    noteBalancing(server, wasUsable: wasUsable, oldWeight: servers[server.index].weight)
+    touch(server, always: true)
     var redistributed: [SessionID] = []
     // R-STATE-REDISTRIBUTE: leaving the balancer (going down, to maintenance or
     // to drain), under `option redispatch` the server's waiters are unbound and
     // woken to be balanced again; nothing happens to its slot owners.
     if old.isUp && state != .running && configuration.redispatch {
       redistributed = servers[server.index].queue
+      let keepsPrevious = configuration.semantics.redistributionKeepsPrevious
       for id in redistributed {
         unlink(id)
         update(id) {
           $0.isDirect = false
           $0.assigned = nil
           $0.phase = .redistributed
+          // R-26-REDISTRIBUTE-PREVIOUS: HAProxy 2.6 keeps the server as the stream's target.
+          if keepsPrevious { $0.previous = server }
         }
       }
     }
@@ -41,8 +46,10 @@ extension ReferenceBalancer {
     }
     let old = servers[server.index].weight
     guard old != weight else { return .unchanged(server: server) }  // R-ADMIN-NO-CHANGE
+    let wasUsable = isUsable(server)
     servers[server.index].weight = weight
-    touch(server)
+    noteBalancing(server, wasUsable: wasUsable, oldWeight: old)
+    touch(server, always: true)
     dequeue(server)
     return .weightChanged(server: server, from: old, to: weight)
   }

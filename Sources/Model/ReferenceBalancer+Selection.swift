@@ -21,7 +21,7 @@ extension ReferenceBalancer {
     guard !usable.isEmpty else { return .noServer }
     switch configuration.algorithm {
     case .roundRobin:
-      return pickRoundRobin(avoiding: previous)
+      return fastRoundRobin == nil ? pickRoundRobin(avoiding: previous) : pickFastWeightedRoundRobin(avoiding: previous)
     case .leastConnections:
       return pickLeastConnections(avoiding: previous)
     case .hash:
@@ -52,15 +52,95 @@ extension ReferenceBalancer {
     return .server(chosen)
   }
 
+  /// R-26-ROUNDROBIN-FWRR: HAProxy 2.6's `fwrr_get_next_server`. Servers come
+  /// off the sets in order; each one taken advances its position, whether it
+  /// is chosen or passed over (full, or `previous`). The first eligible one
+  /// not `previous` wins, else `previous`; the passed-over ones go back, newest
+  /// first: into their round, or into `initial` when the rounds switched.
+  mutating func pickFastWeightedRoundRobin(avoiding previous: ServerID?) -> Selection {
+    guard var rounds = fastRoundRobin else { return .full }
+    var switched = false
+    var avoided: Int?
+    var passedOver: [Int] = []
+    var chosen: Int?
+    // Bounded: each pass takes one server out of the sets; there are two rounds at most.
+    search: for _ in 0...(2 * servers.count + 2) {
+      if rounds.currentWeight == 0 {
+        rounds.currentPosition = rounds.nextWeight
+        rounds.currentWeight = rounds.nextWeight
+      }
+      var candidate = rounds.candidate()
+      if candidate == nil && !switched {
+        switched = true
+        rounds.switchRounds()
+        candidate = rounds.candidate()
+      }
+      guard let server = candidate else {
+        chosen = avoided
+        break search
+      }
+      rounds.advance(server, weight: servers[server].weight)
+      rounds.place[server] = .none
+      rounds.currentPosition += 1
+      if isEligible(ServerID(server)) {
+        if ServerID(server) != previous || avoided != nil {
+          chosen = server
+          break search
+        }
+        avoided = server
+      }
+      passedOver.append(server)
+    }
+    if let chosen { rounds.requeue(chosen, weight: servers[chosen].weight, usable: true) }
+    for server in passedOver.reversed() where server != chosen {
+      if switched {
+        rounds.insertByWeight(server, into: rounds.initial, weight: servers[server].weight)
+      } else {
+        rounds.requeue(server, weight: servers[server].weight, usable: true)
+      }
+    }
+    fastRoundRobin = rounds
+    return chosen.map { .server(ServerID($0)) } ?? .full
+  }
+
+  /// R-26-ROUNDROBIN-FWRR: a server entering or leaving the balancer, or changing
+  /// weight while in it, moves in HAProxy 2.6's round robin.
+  mutating func noteBalancing(_ server: ServerID, wasUsable: Bool, oldWeight: Int) {
+    guard var rounds = fastRoundRobin else { return }
+    let index = server.index
+    switch (wasUsable, isUsable(server)) {
+    case (true, false): rounds.remove(index, oldWeight: oldWeight)
+    case (false, true): rounds.add(index, weight: servers[index].weight)
+    case (true, true) where oldWeight != servers[index].weight:
+      rounds.reweigh(index, from: oldWeight, to: servers[index].weight)
+    default: break
+    }
+    fastRoundRobin = rounds
+  }
+
   /// R-LB-LEASTCONN: the eligible server with the fewest slot owners per unit of
   /// weight (`served × 256 ÷ weight`, rounded down); ties to the one that moved first.
+  /// Under HAProxy 2.6, R-26-LEASTCONN-INFLIGHT orders by the key the server last
+  /// moved with, and R-26-LEASTCONN-QUEUE-ROOM widens eligibility.
   mutating func pickLeastConnections(avoiding previous: ServerID?) -> Selection {
+    let countsQueue = configuration.semantics.leastConnectionsCountsQueue
     func load(_ server: ServerID) -> (Int, Int) {
       let current = servers[server.index]
-      return (current.served * Limits.maximumWeight / current.weight, current.leastConnectionsStamp)
+      let key = countsQueue ? current.leastConnectionsKey : current.served * Limits.maximumWeight / current.weight
+      return (key, current.leastConnectionsStamp)
     }
-    let ordered = serverIDs.filter(isEligible).sorted { load($0) < load($1) }
+    let eligible = countsQueue ? hasInflightRoom : isEligible
+    let ordered = serverIDs.filter(eligible).sorted { load($0) < load($1) }
     return preferring(ordered, avoiding: previous).map(Selection.server) ?? .full
+  }
+
+  /// R-26-LEASTCONN-QUEUE-ROOM: usable, and unlimited or with fewer requests
+  /// (slot owners and waiters) than its limit and its `maxqueue` together.
+  func hasInflightRoom(_ server: ServerID) -> Bool {
+    let current = servers[server.index]
+    return isUsable(server)
+      && (current.maximumConnections == 0
+        || current.served + current.queue.count < limit(server) + current.maximumQueueLength)
   }
 
   /// R-LB-HASH: the map of Σweight entries, filled by smooth weighted round robin
@@ -85,7 +165,17 @@ extension ReferenceBalancer {
 
   /// Moves the server to the back of its leastconn tie group, as HAProxy's
   /// `fwlc_srv_reposition` does whenever its `served` or weight changes.
-  mutating func touch(_ server: ServerID) {
+  /// R-26-LEASTCONN-INFLIGHT: under HAProxy 2.6 the key is
+  /// `(served + queued + 1) × 256 ÷ weight` (0 when idle), and the server moves only
+  /// when that key changed, unless `always` (a state or weight event re-inserts it).
+  mutating func touch(_ server: ServerID, always: Bool = false) {
+    if configuration.semantics.leastConnectionsCountsQueue {
+      let current = servers[server.index]
+      let inflight = current.served + current.queue.count
+      let key = inflight == 0 ? 0 : (inflight + 1) * Limits.maximumWeight / max(current.weight, 1)
+      guard always || key != current.leastConnectionsKey else { return }
+      servers[server.index].leastConnectionsKey = key
+    }
     servers[server.index].leastConnectionsStamp = leastConnectionsClock
     leastConnectionsClock += 1
   }

@@ -22,6 +22,8 @@ extension ReferenceBalancer {
   mutating func connect(_ id: SessionID, to server: ServerID) {
     update(id) { $0.phase = .connecting }
     servers[server.index].connections += 1
+    // R-26-LEASTCONN-INFLIGHT: HAProxy 2.6 repositions at every connect (`connect_server`).
+    if configuration.semantics.leastConnectionsCountsQueue { touch(server) }
   }
 
   /// R-END-RELEASE-THEN-DEQUEUE: a session ends. It leaves its queue, closes its

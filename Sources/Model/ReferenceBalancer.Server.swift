@@ -22,6 +22,8 @@ extension ReferenceBalancer {
     var roundRobinPass = 0
     /// When the server last moved in the leastconn order.
     var leastConnectionsStamp: Int
+    /// Its leastconn key when it last moved (HAProxy 2.6 only: R-26-LEASTCONN-INFLIGHT).
+    var leastConnectionsKey = 0
 
     init(configuration: ServerConfiguration, stamp: Int) {
       state = configuration.initialState

@@ -37,6 +37,8 @@ public struct ReferenceBalancer: ReservationSystem, Hashable, Sendable {
   var roundRobinTime = 0
   /// The source of leastconn tie-break stamps (`R-LB-LEASTCONN`).
   var leastConnectionsClock = 0
+  /// HAProxy 2.6's round robin, for `balance roundrobin` under 2.6 semantics (R-26-ROUNDROBIN-FWRR).
+  var fastRoundRobin: FastWeightedRoundRobin?
   /// Slots handed over during the event being applied; empty between events.
   var handovers = Handovers()
 
@@ -53,5 +55,9 @@ public struct ReferenceBalancer: ReservationSystem, Hashable, Sendable {
       Server(configuration: server, stamp: index)
     }
     leastConnectionsClock = servers.count
+    if valid.semantics.roundRobinIsFastWeighted && valid.algorithm == .roundRobin {
+      fastRoundRobin = FastWeightedRoundRobin(
+        weights: servers.map(\.weight), usable: servers.map { $0.state == .running && $0.weight > 0 })
+    }
   }
 }

@@ -33,6 +33,10 @@ case .explore(let options):
   let result = ExploreCommand.run(options)
   print(result.output)
   exit(result.status)
+case .conformance(let options):
+  let result = ConformanceCommand.run(options)
+  if result.status == 2 { Terminal.error("allserved conformance: \(result.output)") } else { print(result.output) }
+  exit(result.status)
 case .bugs(let seed, let seeds):
   let result = BugsCommand.run(seed: seed, seeds: seeds)
   print(result.output)

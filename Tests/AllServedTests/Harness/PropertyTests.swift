@@ -73,6 +73,27 @@ struct PropertyTests {
     }
   }
 
+  @Test("HAProxy 2.6 semantics: the implementation follows the model's 2.6 policies, invariants hold")
+  func lockstepHAProxy26() {
+    var check = RandomCheck(
+      seed: Self.firstSeed &+ 1_000_000, traces: max(1, Self.budget / 4 / Self.length), length: Self.length)
+    check.semantics = .haproxy26
+    let report = check.run(ReferenceBalancer.self, ProductionBalancer.self)
+    if let failure = report.failure {
+      let shrunk = Shrinker<ReferenceBalancer, ProductionBalancer>().shrink(failure.trace)
+      Issue.record(
+        """
+        \(failure.failure)
+        shrunk (\(failure.trace.steps.count) → \(shrunk?.trace.steps.count ?? 0) events):
+        \(shrunk.map { TraceFormat.print($0.trace) } ?? "(did not reproduce)")
+        """)
+      return
+    }
+    #expect(report.events == check.traces * Self.length)
+    #expect((report.kinds[.arrive] ?? 0) > report.events / 10, "arrivals were drawn")
+    #expect((report.situations[.queueAtMaximum] ?? 0) > 0, "server queues filled up under 2.6 semantics")
+  }
+
   @Test("A seed replays to the same trace text and the same hash over all snapshots, twice")
   func determinism() {
     func run(_ seed: UInt64) -> (text: String, digest: StableHasher) {
