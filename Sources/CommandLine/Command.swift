@@ -31,6 +31,8 @@ public struct ConformanceOptions: Equatable, Sendable {
   public var seed: UInt64 = 2026
   /// External events per random trace.
   public var length = 16
+  /// The haproxy executable, instead of searching PATH and /usr/sbin.
+  public var haproxy: String?
 
   /// The defaults: every scripted scenario and 100 random traces.
   public init() {}
@@ -203,6 +205,7 @@ extension Command {
           options.seed = seed
         case "--traces": options.traces = try count(flag, try arguments.value(for: flag), 0...100_000)
         case "--length": options.length = try count(flag, try arguments.value(for: flag), 1...200)
+        case "--haproxy": options.haproxy = try arguments.value(for: flag)
         default: throw arguments.unknown(flag)
         }
       }

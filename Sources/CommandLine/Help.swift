@@ -9,6 +9,7 @@ public enum Help {
            allserved mutants [--seed S] [--traces N] [--length L]
            allserved bugs [--seed S] [--seeds N]
            allserved explore [--servers N] [--maxconn A..B] [--sessions N] [--depth D] …
+           allserved conformance [FILE…] [--traces N] [--seed S] [--haproxy PATH]
 
     COMMANDS:
       check     Run seeded random traces on the reference model and the implementation
@@ -19,6 +20,8 @@ public enum Help {
                 harness kills it (debug builds).
       bugs      Hunt each historical HAProxy bug of Specs/Bugs from fresh seeds.
       explore   Explore every behaviour of a small scope, breadth first.
+      conformance
+                Check the model's predictions against a real HAProxy 2.6 on loopback.
       help      Show this text, or `allserved help COMMAND`.
 
     Run `allserved COMMAND --help` for the options of a command.
@@ -116,6 +119,32 @@ public enum Help {
     Exit status: 0 when every bug was found from every seed, 1 otherwise.
     """
 
+  static let conformance = """
+    allserved conformance: the model's predictions against a real HAProxy 2.6 on 127.0.0.1.
+
+    USAGE: allserved conformance [FILE…] [--traces N] [--seed S] [--length L] [--haproxy PATH]
+
+    ARGUMENTS:
+      FILE…            Trace files to run instead of the scripted scenarios of
+                       Specs/Conformance (and its known differences).
+
+    OPTIONS:
+      --traces N       Random traces to draw (default 100; 0 for none).
+      --seed S         The seed of the first random trace (default 2026); trace i uses S+i.
+      --length L       External events per random trace (default 16).
+      --haproxy PATH   The haproxy executable (default: PATH, then /usr/sbin).
+      -h, --help       Show this text.
+
+    Each trace runs on a fresh `haproxy -db` (nbthread 1, no health checks, httpclose,
+    abortonclose) whose servers are held in this process until the trace closes them.
+    After every step the runner polls `show stat`, the held requests and the clients
+    until they show the model's prediction (at most 500 ms, and never past the next
+    queue timer). A difference is run twice, then shrunk and printed as a trace.
+    Every haproxy is stopped by its pid; all traffic stays on 127.0.0.1.
+    Exit status: 0 when everything agrees and each known difference still shows,
+    1 otherwise, 2 when haproxy is missing or a file cannot be used.
+    """
+
   static let explore = """
     allserved explore: bounded exhaustive exploration, model and implementation in lockstep.
 
@@ -157,6 +186,7 @@ public enum Help {
     case "mutants": mutants
     case "bugs": bugs
     case "explore": explore
+    case "conformance": conformance
     default: nil
     }
   }

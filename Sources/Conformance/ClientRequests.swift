@@ -1,15 +1,15 @@
 import Foundation
-import AllServedCore
+package import AllServedCore
 
 /// The clients in front of HAProxy: one connection per request, each named by
 /// its session, read without blocking while the runner waits.
-final class ClientRequests {
+package final class ClientRequests {
   /// How a request ended, as the client saw it.
-  struct Response: Equatable {
+  package struct Response: Equatable {
     /// The HTTP status, or 0 when the connection closed without a status line.
-    var status: Int
+    package var status: Int
     /// The server named in a 200's body.
-    var server: ServerID?
+    package var server: ServerID?
   }
 
   private struct Open {
@@ -80,7 +80,7 @@ final class ClientRequests {
   }
 
   /// The status and body of a complete answer.
-  static func parse(_ bytes: [UInt8]) -> Response {
+  package static func parse(_ bytes: [UInt8]) -> Response {
     let text = String(decoding: bytes, as: UTF8.self)
     let parts = text.split(separator: " ", maxSplits: 2)
     let status = parts.count >= 2 && parts[0].hasPrefix("HTTP/") ? Int(parts[1]) ?? 0 : 0

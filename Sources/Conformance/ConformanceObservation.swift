@@ -78,7 +78,7 @@ extension ConformanceObservation {
 
   /// The HTTP statuses `outcome` gives to its requests: 503 for a refusal or a
   /// queue timeout, 502 for a kill, 200 for a completion.
-  static func answers(in outcome: Outcome, for event: Event) -> [SessionID: Int] {
+  package static func answers(in outcome: Outcome, for event: Event) -> [SessionID: Int] {
     var answers: [SessionID: Int] = [:]
     func visit(_ placement: Placement) {
       switch placement {

@@ -34,12 +34,6 @@ extension ConformanceRunner {
 
     /// Runs `event` on the model and on HAProxy, and returns the model's prediction.
     mutating func perform(_ event: Event) throws(RunError) -> ConformanceObservation {
-      if case .abort(let id) = event {
-        let phase = driver.model.snapshot.sessions.first { $0.id == id }?.phase
-        guard case .queued? = phase else {
-          throw .notObservable("`\(event)`: HAProxy 2.6 notices a client's reset only while the request is queued (D1)")
-        }
-      }
       try driver.perform(event)
       waitForModelTime()
       try act(event)

@@ -87,21 +87,12 @@ public struct ConformanceTraces: Sendable {
     }
   }
 
-  /// HAProxy 2.6 notices a client's reset only while the request waits in a queue
-  /// (Specs/Conformance.md, D1): an abort is drawn for queued requests only.
   /// A server returning to `running` while the backend queue holds requests
-  /// meets the defect HAProxy 2.6 still has (D2): it is drawn only with that queue empty.
+  /// meets the defect HAProxy 2.6 still has (Specs/Conformance.md, D1): it is
+  /// drawn only with that queue empty.
   private static func isObservable(_ event: Event, in snapshot: Snapshot) -> Bool {
-    switch event {
-    case .abort(let id):
-      guard let session = snapshot.sessions.first(where: { $0.id == id }) else { return false }
-      if case .queued = session.phase { return true }
-      return false
-    case .setState(_, .running):
-      return snapshot.backend.queueLength == 0
-    default:
-      return true
-    }
+    if case .setState(_, .running) = event { return snapshot.backend.queueLength == 0 }
+    return true
   }
 
   /// A kind first (arrivals most), then an event of that kind.

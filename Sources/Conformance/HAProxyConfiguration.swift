@@ -1,12 +1,12 @@
-import AllServedCore
+package import AllServedCore
 
 /// The HAProxy 2.6 configuration that behaves as a trace's `Configuration`.
 ///
 /// Deterministic by construction (../Specs/Conformance.md): one thread, no
 /// health checks, one request per server connection, no connection reuse.
-struct HAProxyConfiguration {
+package enum HAProxyConfiguration {
   /// What a configuration cannot be observed with; nil when it can.
-  static func unsupported(_ configuration: Configuration) -> String? {
+  package static func unsupported(_ configuration: Configuration) -> String? {
     if configuration.algorithm == .hash { return "balance hash is not driven by the conformance runner" }
     if configuration.persist { return "option persist is not driven by the conformance runner" }
     if configuration.fullConnections != 0 { return "fullconn (a dynamic limit) is not observable" }
@@ -24,7 +24,7 @@ struct HAProxyConfiguration {
 
   /// The configuration text: admin socket at `socketPath`, frontend on
   /// 127.0.0.1:`frontendPort`, server i on 127.0.0.1:`serverPorts[i]`.
-  static func text(
+  package static func text(
     for configuration: Configuration, socketPath: String, frontendPort: UInt16, serverPorts: [UInt16]
   ) -> String {
     // `timeout queue` unset would fall back to `timeout connect`: "forever" is a long timeout.

@@ -31,15 +31,23 @@ public struct HAProxyInstallation: Sendable {
   /// The first line of `haproxy -v`.
   public var version: String
 
-  /// Finds `haproxy` (ALLSERVED_HAPROXY, then PATH, then /usr/sbin) and checks it is 2.6.
-  public static func locate() throws(HAProxyError) -> HAProxyInstallation {
-    var candidates: [String] = []
-    if let named = ProcessInfo.processInfo.environment["ALLSERVED_HAPROXY"] { candidates.append(named) }
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-    candidates += path.split(separator: ":").map { "\($0)/haproxy" }
-    candidates += ["/usr/sbin/haproxy", "/usr/local/sbin/haproxy"]
+  /// Finds `haproxy` (the path in ALLSERVED_HAPROXY if set, else PATH, then
+  /// /usr/sbin) and checks it is 2.6.
+  public static func locate(environment: [String: String]? = nil) throws(HAProxyError) -> HAProxyInstallation {
+    let environment = environment ?? ProcessInfo.processInfo.environment
+    var candidates: [String]
+    var searched: [String]
+    if let named = environment["ALLSERVED_HAPROXY"] {
+      // Named: that one or none, so a test can make haproxy missing.
+      candidates = [named]
+      searched = ["ALLSERVED_HAPROXY=\(named)"]
+    } else {
+      candidates = (environment["PATH"] ?? "").split(separator: ":").map { "\($0)/haproxy" }
+      candidates += ["/usr/sbin/haproxy", "/usr/local/sbin/haproxy"]
+      searched = ["PATH", "/usr/sbin", "/usr/local/sbin"]
+    }
     guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-      throw .notInstalled(searched: ["ALLSERVED_HAPROXY", "PATH", "/usr/sbin", "/usr/local/sbin"])
+      throw .notInstalled(searched: searched)
     }
     let output = try run(found, ["-v"])
     let first = output.split(separator: "\n").first.map(String.init) ?? output

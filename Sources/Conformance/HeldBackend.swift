@@ -1,11 +1,11 @@
-import AllServedCore
+package import AllServedCore
 
 /// The servers behind HAProxy, in the runner's own process: each holds every
 /// request it receives, without answering, until the runner releases it.
 ///
 /// There is no thread: the runner calls `pump()` while it waits, so what the
 /// backend has seen is always consistent with the runner's own step.
-final class HeldBackend {
+package final class HeldBackend {
   /// A request a server holds.
   struct HeldRequest {
     /// The session, from the request path `/r/<id>`.
@@ -114,7 +114,7 @@ final class HeldBackend {
   }
 
   /// The session named by a complete request head `GET /r/<id> …\r\n\r\n`.
-  static func session(inRequest bytes: [UInt8]) -> SessionID? {
+  package static func session(inRequest bytes: [UInt8]) -> SessionID? {
     guard bytes.count >= 4, let text = String(validating: bytes, as: UTF8.self), text.contains("\r\n\r\n")
     else { return nil }
     guard let line = text.split(separator: "\r\n").first else { return nil }

@@ -31,11 +31,11 @@ struct StatisticsSocket {
 }
 
 /// The CSV of `show stat`: one row per proxy and server, columns by name.
-struct StatisticsTable {
+package struct StatisticsTable {
   private var rows: [String: [String: String]] = [:]
 
   /// Parses the CSV whose first line names the columns (`# pxname,svname,…`).
-  init(csv: String) {
+  package init(csv: String) {
     let lines = csv.split(separator: "\n")
     guard let header = lines.first, header.hasPrefix("# ") else { return }
     let names = header.dropFirst(2).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -49,14 +49,14 @@ struct StatisticsTable {
   }
 
   /// Whether the table has any row (HAProxy answered with a real table).
-  var isEmpty: Bool { rows.isEmpty }
+  package var isEmpty: Bool { rows.isEmpty }
 
   /// The integer in column `column` of row `proxy/name`; 0 for an empty cell.
-  func value(_ column: String, proxy: String, name: String) -> Int? {
+  package func value(_ column: String, proxy: String, name: String) -> Int? {
     guard let row = rows[proxy + "/" + name], let cell = row[column] else { return nil }
     return cell.isEmpty ? 0 : Int(cell)
   }
 
   /// The text in column `column` of row `proxy/name`.
-  func text(_ column: String, proxy: String, name: String) -> String? { rows[proxy + "/" + name]?[column] }
+  package func text(_ column: String, proxy: String, name: String) -> String? { rows[proxy + "/" + name]?[column] }
 }
