@@ -305,8 +305,9 @@ private struct StepChecks {
     }
   }
 
-  private func requestTime(_ id: SessionID) -> Milliseconds? {
-    (after.session(id) ?? before.session(id))?.requestTime
+  /// The key the session was queued with: `before` holds it while it was queued.
+  private func queueKey(_ id: SessionID) -> Milliseconds? {
+    (before.session(id) ?? after.session(id))?.queueKey
   }
 
   // I9-FIFO: queues only grow at the tail; dequeues take heads, oldest first,
@@ -357,7 +358,7 @@ private struct StepChecks {
       }
       let other: QueueID? = source == .backend ? .server(handover.server) : (usable ? .backend : nil)
       if let other, let rival = working[other]?.first,
-        let taken = requestTime(handover.session), let rivalTime = requestTime(rival)
+        let taken = queueKey(handover.session), let rivalTime = queueKey(rival)
       {
         let fair = source == .backend ? taken < rivalTime : taken <= rivalTime
         if !fair {

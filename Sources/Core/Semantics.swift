@@ -7,7 +7,7 @@ public enum Semantics: String, Hashable, Sendable, CaseIterable, CustomStringCon
   /// The design of `7c669d7e0` and its follow-ups, as Specs/Reservation.md states it.
   case design2008 = "2008"
   /// HAProxy 2.6's policies: R-26-ROUNDROBIN-FWRR, R-26-LEASTCONN-INFLIGHT,
-  /// R-26-LEASTCONN-QUEUE-ROOM, R-26-REDISTRIBUTE-PREVIOUS.
+  /// R-26-LEASTCONN-QUEUE-ROOM, R-26-REDISTRIBUTE-PREVIOUS, R-26-QUEUE-KEY.
   case haproxy26 = "haproxy-2.6"
 
   /// `2008` or `haproxy-2.6`, as in traces.
@@ -22,6 +22,10 @@ public enum Semantics: String, Hashable, Sendable, CaseIterable, CustomStringCon
   /// passed over loses its turn, and one that comes back rejoins at a position
   /// of its own (R-26-ROUNDROBIN-FWRR).
   public var roundRobinIsFastWeighted: Bool { self == .haproxy26 }
+
+  /// Queue heads are compared by when each request last joined a queue, not
+  /// by when it arrived (R-26-QUEUE-KEY).
+  public var queueKeyIsJoinTime: Bool { self == .haproxy26 }
 
   /// A request redistributed away from a server keeps it as its previous server,
   /// so balancing it again counts a redispatch (R-26-REDISTRIBUTE-PREVIOUS).

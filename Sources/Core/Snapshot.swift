@@ -142,8 +142,12 @@ public struct SessionSnapshot: Hashable, Sendable {
   public var id: SessionID
   /// Where the session is.
   public var phase: SessionPhase
-  /// When the request arrived: the FIFO key between queues (HAProxy `logs.tv_request`).
+  /// When the request arrived (HAProxy `logs.tv_request`).
   public var requestTime: Milliseconds
+  /// The key queue heads are compared by (R-DEQUEUE-OLDEST-HEAD): the request
+  /// time, or under HAProxy 2.6 the instant the request last joined a queue
+  /// (R-26-QUEUE-KEY), its request time until it first does.
+  public var queueKey: Milliseconds
   /// The server the session is bound to (HAProxy `srv` under `SN_ASSIGNED`), if any.
   public var assigned: ServerID?
   /// The server on which the session owns a slot (HAProxy `srv_conn`), if any.
@@ -161,11 +165,12 @@ public struct SessionSnapshot: Hashable, Sendable {
   public init(
     id: SessionID, phase: SessionPhase, requestTime: Milliseconds, assigned: ServerID?,
     slot: ServerID?, previous: ServerID?, isDirect: Bool, retriesLeft: Int,
-    wasRedispatched: Bool
+    wasRedispatched: Bool, queueKey: Milliseconds? = nil
   ) {
     self.id = id
     self.phase = phase
     self.requestTime = requestTime
+    self.queueKey = queueKey ?? requestTime
     self.assigned = assigned
     self.slot = slot
     self.previous = previous

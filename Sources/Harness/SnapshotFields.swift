@@ -115,6 +115,7 @@ public enum SnapshotFields {
     case "live": return "yes"
     case "phase": return phaseText(session.phase)
     case "request-time": return "\(session.requestTime)"
+    case "queue-key": return "\(session.queueKey)"
     case "assigned": return server(session.assigned)
     case "slot": return server(session.slot)
     case "previous": return server(session.previous)

@@ -13,6 +13,8 @@ extension ProductionBalancer {
       sessions.waiting.append(session, to: &queues[queue])
     }
     sessions.phase[at] = .queued
+    // R-26-QUEUE-KEY: HAProxy 2.6 keys a waiter by when it joined, not when it arrived.
+    sessions.noteJoined(session, at: now)
     let timeout = configuration.queueTimeout
     if timeout > 0 {
       sessions.timer[at] = now + timeout
@@ -77,8 +79,8 @@ extension ProductionBalancer {
         (taken, source) = (own, .server(ServerID(server)))
       } else if own < 0 {
         (taken, source) = (pooled, .backend)
-      } else if sessions.requestTime[Int(pooled)] < sessions.requestTime[Int(own)]
-        || (isMutated(.dequeueTieToBackend) && sessions.requestTime[Int(pooled)] == sessions.requestTime[Int(own)])
+      } else if sessions.queueKey(pooled) < sessions.queueKey(own)
+        || (isMutated(.dequeueTieToBackend) && sessions.queueKey(pooled) == sessions.queueKey(own))
       {
         // R-DEQUEUE-OLDEST-HEAD: the older request wins; ties go to the server's queue.
         (taken, source) = (pooled, .backend)

@@ -42,7 +42,7 @@ extension ProductionBalancer {
           slot: flags.contains(.ownsSlot) ? ServerID(Int(assigned)) : nil,
           previous: sessions.previous[at] >= 0 ? ServerID(Int(sessions.previous[at])) : nil,
           isDirect: flags.contains(.direct), retriesLeft: Int(sessions.retriesLeft[at]),
-          wasRedispatched: flags.contains(.redispatched)))
+          wasRedispatched: flags.contains(.redispatched), queueKey: sessions.queueKey(handle)))
     }
     return Snapshot(
       now: now,

@@ -83,7 +83,8 @@ public struct ProductionBalancer: ReservationSystem, Sendable {
     }
     queues = Array(repeating: ListHead(), count: count + 1)
     owners = Array(repeating: ListHead(), count: count)
-    sessions = SessionStore(storesHashKeys: valid.algorithm == .hash)
+    sessions = SessionStore(
+      storesHashKeys: valid.algorithm == .hash, storesJoinTimes: valid.semantics.queueKeyIsJoinTime)
     leastConnectionsClock = count
     eligible = SelectionTree(count: count)
     bucketLinks.grow(to: count)

@@ -40,6 +40,8 @@ struct SessionStore: Sendable {
   var flags: [Flags] = []
   /// The request's hash key, stored only when the backend balances by hash.
   var hashKey: [UInt32] = []
+  /// When the request last joined a queue, stored only under HAProxy 2.6 semantics (R-26-QUEUE-KEY).
+  var joinTime: [Milliseconds] = []
   /// Queue, wake-up (pending) and turn-around lists: a session is in at most one.
   var waiting = Links()
   /// The slot owners of each server (for `shutdown sessions`).
@@ -51,9 +53,11 @@ struct SessionStore: Sendable {
   /// The number of live sessions.
   private(set) var liveCount = 0
   private let storesHashKeys: Bool
+  private let storesJoinTimes: Bool
 
-  init(storesHashKeys: Bool) {
+  init(storesHashKeys: Bool, storesJoinTimes: Bool = false) {
     self.storesHashKeys = storesHashKeys
+    self.storesJoinTimes = storesJoinTimes
   }
 
   /// The number of handles ever created, live or free.
@@ -73,6 +77,7 @@ struct SessionStore: Sendable {
     waiting.next[at] = -1
     identifier[at] = id.number
     requestTime[at] = time
+    if storesJoinTimes { joinTime[at] = time }
     timer[at] = 0
     retriesLeft[at] = Int32(truncatingIfNeeded: retries)
     assigned[at] = -1
@@ -117,6 +122,17 @@ struct SessionStore: Sendable {
     return hashKey[at]
   }
 
+  /// The key queue heads are compared by: the request time, or under HAProxy 2.6
+  /// when the request last joined a queue (R-DEQUEUE-OLDEST-HEAD, R-26-QUEUE-KEY).
+  func queueKey(_ handle: Int32) -> Milliseconds {
+    storesJoinTimes ? joinTime[Int(handle)] : requestTime[Int(handle)]
+  }
+
+  /// Notes that the session joins a queue at `time` (HAProxy 2.6 only).
+  mutating func noteJoined(_ handle: Int32, at time: Milliseconds) {
+    if storesJoinTimes { joinTime[Int(handle)] = time }
+  }
+
   /// Makes room for `sessions` live sessions without further growth.
   mutating func reserve(_ sessions: Int) {
     if sessions > capacity { grow(to: sessions) }
@@ -149,6 +165,10 @@ struct SessionStore: Sendable {
     if storesHashKeys {
       hashKey.reserveCapacity(new)
       hashKey.append(contentsOf: repeatElement(0, count: added))
+    }
+    if storesJoinTimes {
+      joinTime.reserveCapacity(new)
+      joinTime.append(contentsOf: repeatElement(0, count: added))
     }
     waiting.grow(to: new)
     owners.grow(to: new)

@@ -23,7 +23,7 @@ extension ReferenceBalancer {
     sessionCount += 1
     // The phase is a placeholder: placement below always sets the real one.
     var session = Session(
-      id: id, phase: .redistributed, requestTime: now, hashKey: hashKey,
+      id: id, phase: .redistributed, requestTime: now, queueKey: now, hashKey: hashKey,
       retriesLeft: configuration.retries)
     // R-PERSIST-COOKIE: a cookie binds to an up server, or to any server under `option persist`.
     if let cookie, servers[cookie.index].state.isUp || configuration.persist {

@@ -34,7 +34,7 @@ extension ReferenceBalancer {
     copy.sessions = sessions.map { session in
       var renamed = Session(
         id: name(session.id), phase: shifted(session.phase), requestTime: session.requestTime - now,
-        hashKey: session.hashKey, retriesLeft: session.retriesLeft)
+        queueKey: session.queueKey - now, hashKey: session.hashKey, retriesLeft: session.retriesLeft)
       renamed.assigned = session.assigned
       renamed.slot = session.slot
       renamed.previous = session.previous

@@ -10,7 +10,12 @@ extension ReferenceBalancer {
     }
     let timeout = configuration.queueTimeout
     let deadline = timeout > 0 ? now + timeout : nil
-    update(id) { $0.phase = .queued(queue, deadline: deadline) }
+    // R-26-QUEUE-KEY: HAProxy 2.6 keys a waiter by when it joined, not when it arrived.
+    let joined = configuration.semantics.queueKeyIsJoinTime ? now : nil
+    update(id) {
+      $0.phase = .queued(queue, deadline: deadline)
+      if let joined { $0.queueKey = joined }
+    }
   }
 
   /// Removes a queued session from its queue, wherever it stands in it.
@@ -42,7 +47,7 @@ extension ReferenceBalancer {
       case (let own?, let pooled?):
         // R-DEQUEUE-OLDEST-HEAD: the older request wins; ties go to the server's queue.
         taken =
-          session(pooled).requestTime < session(own).requestTime
+          session(pooled).queueKey < session(own).queueKey
           ? (pooled, .backend) : (own, .server(server))
       }
       unlink(taken.id)

@@ -30,7 +30,7 @@ extension ReferenceBalancer {
           id: session.id, phase: session.phase, requestTime: session.requestTime,
           assigned: session.assigned, slot: session.slot, previous: session.previous,
           isDirect: session.isDirect, retriesLeft: session.retriesLeft,
-          wasRedispatched: session.wasRedispatched)
+          wasRedispatched: session.wasRedispatched, queueKey: session.queueKey)
       })
   }
 }

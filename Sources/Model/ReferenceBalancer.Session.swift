@@ -7,6 +7,8 @@ extension ReferenceBalancer {
     var phase: SessionPhase
     /// The FIFO key between queues (HAProxy `logs.tv_request`); never changes.
     let requestTime: Milliseconds
+    /// The key queue heads are compared by (R-DEQUEUE-OLDEST-HEAD, R-26-QUEUE-KEY).
+    var queueKey: Milliseconds
     let hashKey: UInt32?
     /// HAProxy `srv` under `SN_ASSIGNED`.
     var assigned: ServerID?

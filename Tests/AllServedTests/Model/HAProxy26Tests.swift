@@ -117,4 +117,34 @@ struct HAProxy26Tests {
     #expect(design.server(s0).counters.redispatches == 0)
     #expect(design.session(2)?.previous == nil)
   }
+
+  @Test("R-26-QUEUE-KEY: a request queued again competes by when it joined, not when it arrived", arguments: SystemUnderTest.allCases)
+  func queueKey(_ system: SystemUnderTest) throws {
+    func run(_ semantics: Semantics) throws -> Scenario {
+      var scenario = try Scenario(
+        system,
+        configuration(
+          .roundRobin, [server(maxconn: 1), server(maxconn: 1, maxqueue: 2)], redispatch: true,
+          semantics: semantics))
+      scenario.run([.arrive(x(1), cookie: s0), .connectSucceeded(x(1)), .tick(5)])
+      scenario.expect(.arrive(x(2), cookie: s0), .placed(.queued(.server(s0))))  // t = 5
+      scenario.run([.tick(5), .arrive(x(3), cookie: s1), .connectSucceeded(x(3)), .tick(5)])
+      scenario.expect(.arrive(x(4), cookie: s1), .placed(.queued(.server(s1))))  // t = 15
+      scenario.run([.tick(5), .setState(s0, .maint)])  // t = 20: #2 redistributed
+      // s0 is in maintenance and s1 full: #2 waits in the backend queue again.
+      scenario.expect(.run(x(2)), .placed(.queued(.backend)))
+      scenario.run([.tick(5)])
+      return scenario
+    }
+    var haproxy = try run(.haproxy26)
+    #expect(haproxy.session(2)?.requestTime == 5)
+    #expect(haproxy.session(2)?.queueKey == 20)
+    // s1's own head #4 joined at 15, before #2 joined the backend queue at 20.
+    haproxy.expect(
+      .close(x(3)), .ended(.completed(server: s1)), handovers: [Handover(x(4), to: s1, from: .server(s1))])
+    var design = try run(.design2008)
+    #expect(design.session(2)?.queueKey == 5)
+    // By request time #2 (5) is older than #4 (15).
+    design.expect(.close(x(3)), .ended(.completed(server: s1)), handovers: [Handover(x(2), to: s1, from: .backend)])
+  }
 }
