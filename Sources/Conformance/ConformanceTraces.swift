@@ -46,7 +46,7 @@ public struct ConformanceTraces: Sendable {
     var scope = ExplorationScope(configuration: configuration, sessions: Int.max, depth: length)
     scope.states = [.running, .drain, .maint]
     scope.limits = [1, 2, 3]
-    scope.weights = configuration.algorithm == .leastConnections ? [1, 2] : []
+    scope.weights = [1, 2, 3]
     scope.failures = []
     let spacing = configuration.queueTimeout == 0 ? untimedSpacing : timedSpacing
     var nextSession = 1
@@ -71,7 +71,7 @@ public struct ConformanceTraces: Sendable {
     let servers = (0..<random.int(in: 1...3)).map { _ in
       let limit = random.int(in: 1...2)
       return ServerConfiguration(
-        weight: 1, maximumConnections: limit, minimumConnections: limit,
+        weight: random.pick([1, 1, 2, 3]), maximumConnections: limit, minimumConnections: limit,
         maximumQueueLength: random.int(in: 0...2))
     }
     return Configuration(
