@@ -75,10 +75,11 @@ public enum ExploreCommand {
       var scope = ExplorationScope(configuration: configuration, sessions: options.sessions, depth: options.depth)
       if options.limitChanges { scope.includeLimitChanges() }
       if !options.stateChanges { scope.excludeStateChanges() }
-      var explorer = Explorer<ReferenceBalancer, ProductionBalancer, ReferenceBalancer>(scope: scope) {
-        $0.reference.canonicalized
+      // States are stored as 64-bit fingerprints of their canonical form, as TLC does.
+      var explorer = Explorer<ReferenceBalancer, ProductionBalancer, UInt64>(scope: scope) {
+        $0.reference.canonicalFingerprint
       }
-      explorer.bytes = { $0.approximateBytes }
+      explorer.bytes = { _ in 0 }
       let label = configuration.servers.map { "maxconn=\($0.maximumConnections)" }.joined(separator: ",")
       let start = states
       let result = explorer.run { depth, found, _ in

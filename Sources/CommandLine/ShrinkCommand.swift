@@ -33,7 +33,7 @@ public enum ShrinkCommand {
         Terminal.progress("shrink: certifying \(result.trace.steps.count) events…")
         let verdict = Certification.certify(
           result.trace, check: result.failure.check, mode: .differential
-        ) { (pair: Lockstep<ReferenceBalancer, ProductionBalancer>) in pair.reference.canonicalized }
+        ) { (pair: Lockstep<ReferenceBalancer, ProductionBalancer>) in pair.reference.canonicalFingerprint }
         Terminal.endProgress()
         lines.append("")
         if let shorter = verdict.shorter {

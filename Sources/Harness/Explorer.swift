@@ -117,7 +117,11 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
             }
             let canonical = key(lockstep)
             guard visited.insert(Visit(key: canonical, arrivals: arrivals)).inserted else { continue }
-            if let bytes { result.storedBytes += bytes(canonical) + MemoryLayout<Visit>.stride }
+            // The set entry (at Swift's 3/4 maximum load) and the step that rebuilds the trace.
+            if let bytes {
+              result.storedBytes +=
+                bytes(canonical) + MemoryLayout<Visit>.stride * 4 / 3 + MemoryLayout<(Int, Event)>.stride
+            }
             steps.append((node.step, event))
             next.append(Node(lockstep: lockstep, arrivals: arrivals, highest: highest, step: steps.count - 1))
           }

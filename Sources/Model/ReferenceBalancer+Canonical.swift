@@ -70,3 +70,109 @@ extension ReferenceBalancer {
       + (servers.count + 2) * 32  // array headers
   }
 }
+
+extension ReferenceBalancer {
+  /// A 64-bit fingerprint of ``canonicalized``, the key of the explorer's
+  /// visited set (TLC keeps fingerprints the same way). Equal canonical forms
+  /// give equal fingerprints; two distinct ones collide with a probability of
+  /// about 2⁻⁶⁴. Every stored property is mixed in except the counters, which
+  /// the canonical form zeroes, and the configuration, which one exploration
+  /// never changes.
+  ///
+  /// - Complexity: O(*s* log *s* + *n*), without building a hashable copy.
+  package var canonicalFingerprint: UInt64 {
+    var mixer = FingerprintMixer()
+    canonicalized.mix(into: &mixer)
+    return mixer.value
+  }
+
+  private func mix(into mixer: inout FingerprintMixer) {
+    mixer.add(now, sessionCount, highestSessionID, roundRobinTime, leastConnectionsClock)
+    mixer.add(backendQueue.count)
+    for id in backendQueue { mixer.add(id.number) }
+    for server in servers {
+      mixer.add(ServerState.allCases.firstIndex(of: server.state) ?? -1, server.weight, server.maximumConnections)
+      mixer.add(server.minimumConnections, server.maximumQueueLength, server.slowStart)
+      mixer.add(server.cameUpAt ?? Int.min, server.served, server.connections, server.roundRobinPass)
+      mixer.add(server.leastConnectionsStamp, server.leastConnectionsKey, server.queue.count)
+      for id in server.queue { mixer.add(id.number) }
+    }
+    mixer.add(sessions.count)
+    for session in sessions {
+      mixer.add(session.id.number, session.requestTime, session.queueKey, Int(session.hashKey ?? 0))
+      mixer.add(session.hashKey == nil ? 0 : 1, session.assigned?.index ?? -1, session.slot?.index ?? -1)
+      mixer.add(session.previous?.index ?? -1, session.isDirect ? 1 : 0, session.retriesLeft)
+      mixer.add(session.wasRedispatched ? 1 : 0)
+      switch session.phase {
+      case .queued(let queue, let deadline):
+        let index: Int
+        switch queue {
+        case .backend: index = -1
+        case .server(let server): index = server.index
+        }
+        mixer.add(1, index, deadline ?? Int.min)
+      case .dequeued: mixer.add(2)
+      case .redistributed: mixer.add(3)
+      case .connecting: mixer.add(4)
+      case .turnaround(let until): mixer.add(5, until)
+      case .established: mixer.add(6)
+      }
+    }
+    mixer.add(handovers.count)
+    for handover in handovers { mixer.add(handover.session.number, handover.server.index) }
+    guard let rounds = fastRoundRobin else {
+      mixer.add(-1)
+      return
+    }
+    mixer.add(rounds.currentPosition, rounds.currentWeight, rounds.nextWeight, rounds.insertions)
+    mixer.add(rounds.initial.rank, rounds.later.rank)
+    for server in rounds.place.indices {
+      mixer.add(rounds.place[server].rank, rounds.key[server], rounds.order[server])
+      mixer.add(rounds.nextPosition[server], rounds.lastPosition[server], rounds.remainder[server])
+    }
+  }
+}
+
+extension ReferenceBalancer.FastWeightedRoundRobin.Place {
+  /// A number for the fingerprint.
+  var rank: Int {
+    switch self {
+    case .none: 0
+    case .current: 1
+    case .tree0: 2
+    case .tree1: 3
+    }
+  }
+}
+
+/// A word-at-a-time 64-bit mixer: deterministic in every process, unlike
+/// Swift's `Hasher`, and a multiply and a shift per word.
+struct FingerprintMixer {
+  private(set) var value: UInt64 = 0x243F_6A88_85A3_08D3
+
+  mutating func add(_ word: Int) {
+    value = (value ^ UInt64(bitPattern: Int64(word))) &* 0x9E37_79B9_7F4A_7C15
+    value ^= value >> 29
+  }
+
+  // Fixed arities, not a variadic list, which would allocate an array per call.
+  mutating func add(_ a: Int, _ b: Int) {
+    add(a)
+    add(b)
+  }
+
+  mutating func add(_ a: Int, _ b: Int, _ c: Int) {
+    add(a, b)
+    add(c)
+  }
+
+  mutating func add(_ a: Int, _ b: Int, _ c: Int, _ d: Int) {
+    add(a, b)
+    add(c, d)
+  }
+
+  mutating func add(_ a: Int, _ b: Int, _ c: Int, _ d: Int, _ e: Int) {
+    add(a, b, c)
+    add(d, e)
+  }
+}

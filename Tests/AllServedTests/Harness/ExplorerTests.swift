@@ -9,8 +9,11 @@ import Testing
 struct ExplorerTests {
   typealias Pair = Lockstep<ReferenceBalancer, ProductionBalancer>
 
-  static func explorer(_ scope: ExplorationScope) -> Explorer<ReferenceBalancer, ProductionBalancer, ReferenceBalancer> {
-    Explorer(scope: scope) { $0.reference.canonicalized }
+  /// The explorer as `allserved explore` runs it: states stored as fingerprints.
+  /// The naive enumeration below keys by the canonical form itself, so equal
+  /// counts also show that no two canonical forms shared a fingerprint.
+  static func explorer(_ scope: ExplorationScope) -> Explorer<ReferenceBalancer, ProductionBalancer, UInt64> {
+    Explorer(scope: scope) { $0.reference.canonicalFingerprint }
   }
 
   @Test("A one-slot server and one session: the four states counted by hand")
