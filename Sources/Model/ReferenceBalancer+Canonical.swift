@@ -79,27 +79,30 @@ extension ReferenceBalancer {
   /// the canonical form zeroes, and the configuration, which one exploration
   /// never changes.
   ///
-  /// - Complexity: O(*s* log *s* + *n*), without building a hashable copy.
+  /// - Complexity: O(*s* log *s* + *n*²) for *n* servers, without building a copy.
   package var canonicalFingerprint: UInt64 {
     var mixer = FingerprintMixer()
-    canonicalized.mix(into: &mixer)
-    return mixer.value
-  }
-
-  private func mix(into mixer: inout FingerprintMixer) {
-    mixer.add(now, sessionCount, highestSessionID, roundRobinTime, leastConnectionsClock)
+    // The canonical form's fields, computed in place: names are ranks (the
+    // sessions are sorted by identifier), times are relative to `now`, stamps
+    // are ranks, counters are left out.
+    func name(_ id: SessionID) -> Int { (position(of: id) ?? -1) + 1 }
+    mixer.add(sessionCount, sessions.count, servers.count)
     mixer.add(backendQueue.count)
-    for id in backendQueue { mixer.add(id.number) }
-    for server in servers {
+    for id in backendQueue { mixer.add(name(id)) }
+    for (index, server) in servers.enumerated() {
+      // The stamp's rank among the servers', without sorting into a new array.
+      var rank = 0
+      for other in servers where other.leastConnectionsStamp < server.leastConnectionsStamp { rank += 1 }
+      let warmingStart = isWarmingUp(ServerID(index)) ? server.cameUpAt.map { $0 - now } : nil
       mixer.add(ServerState.allCases.firstIndex(of: server.state) ?? -1, server.weight, server.maximumConnections)
       mixer.add(server.minimumConnections, server.maximumQueueLength, server.slowStart)
-      mixer.add(server.cameUpAt ?? Int.min, server.served, server.connections, server.roundRobinPass)
-      mixer.add(server.leastConnectionsStamp, server.leastConnectionsKey, server.queue.count)
-      for id in server.queue { mixer.add(id.number) }
+      mixer.add(warmingStart ?? Int.min, server.served, server.connections)
+      mixer.add(max(0, server.roundRobinPass - roundRobinTime), rank, server.leastConnectionsKey)
+      mixer.add(server.queue.count)
+      for id in server.queue { mixer.add(name(id)) }
     }
-    mixer.add(sessions.count)
-    for session in sessions {
-      mixer.add(session.id.number, session.requestTime, session.queueKey, Int(session.hashKey ?? 0))
+    for (rank, session) in sessions.enumerated() {
+      mixer.add(rank + 1, session.requestTime - now, session.queueKey - now, Int(session.hashKey ?? 0))
       mixer.add(session.hashKey == nil ? 0 : 1, session.assigned?.index ?? -1, session.slot?.index ?? -1)
       mixer.add(session.previous?.index ?? -1, session.isDirect ? 1 : 0, session.retriesLeft)
       mixer.add(session.wasRedispatched ? 1 : 0)
@@ -110,19 +113,17 @@ extension ReferenceBalancer {
         case .backend: index = -1
         case .server(let server): index = server.index
         }
-        mixer.add(1, index, deadline ?? Int.min)
+        mixer.add(1, index, deadline.map { $0 - now } ?? Int.min)
       case .dequeued: mixer.add(2)
       case .redistributed: mixer.add(3)
       case .connecting: mixer.add(4)
-      case .turnaround(let until): mixer.add(5, until)
+      case .turnaround(let until): mixer.add(5, until - now)
       case .established: mixer.add(6)
       }
     }
-    mixer.add(handovers.count)
-    for handover in handovers { mixer.add(handover.session.number, handover.server.index) }
     guard let rounds = fastRoundRobin else {
       mixer.add(-1)
-      return
+      return mixer.value
     }
     mixer.add(rounds.currentPosition, rounds.currentWeight, rounds.nextWeight, rounds.insertions)
     mixer.add(rounds.initial.rank, rounds.later.rank)
@@ -130,6 +131,7 @@ extension ReferenceBalancer {
       mixer.add(rounds.place[server].rank, rounds.key[server], rounds.order[server])
       mixer.add(rounds.nextPosition[server], rounds.lastPosition[server], rounds.remainder[server])
     }
+    return mixer.value
   }
 }
 
