@@ -18,7 +18,7 @@ public struct ConformanceRunner: Sendable {
   /// How long a step may take to show in `show stat` before it counts as a difference.
   public var settleMilliseconds = 500
   /// The least real time between two steps, so no two requests share a millisecond.
-  public var minimumGapMilliseconds = 3
+  public var minimumGapMilliseconds = 5
 
   /// A runner of `installation`.
   public init(installation: HAProxyInstallation) { self.installation = installation }
