@@ -79,11 +79,22 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
       result.failure = failure
       result.counterexample = Trace(configuration: scope.configuration, check: failure.check)
       return finish()
-    case .success(let root):
+    case .success(var root):
+      root.checksStateInvariants = false
       // A state is its canonical form and the arrivals the scope still allows.
       var visited: Set<Visit> = [Visit(key: key(root), arrivals: 0)]
       /// Each explored event and the step it followed (-1 for the root).
       var steps: [(parent: Int, event: Event)] = []
+      /// The events from the root to `step`, then `event`.
+      func trace(ending event: Event, after step: Int, failure: LockstepFailure) -> Trace {
+        var events = [event]
+        var cursor = step
+        while cursor >= 0 {
+          events.append(steps[cursor].event)
+          cursor = steps[cursor].parent
+        }
+        return Trace(configuration: scope.configuration, events: events.reversed(), check: failure.check)
+      }
       var frontier = [Node(lockstep: root, arrivals: 0, highest: 0, step: -1)]
       for level in 1...max(1, scope.depth) {
         var next: [Node] = []
@@ -96,15 +107,8 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
             result.transitions += 1
             if let failure {
               guard isTarget(failure) else { continue }
-              var events = [event]
-              var cursor = node.step
-              while cursor >= 0 {
-                events.append(steps[cursor].event)
-                cursor = steps[cursor].parent
-              }
               result.failure = failure
-              result.counterexample = Trace(
-                configuration: scope.configuration, events: events.reversed(), check: failure.check)
+              result.counterexample = trace(ending: event, after: node.step, failure: failure)
               result.depth = level
               return finish()
             }
@@ -116,7 +120,17 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
               highest = id.number
             }
             let canonical = key(lockstep)
-            guard visited.insert(Visit(key: canonical, arrivals: arrivals)).inserted else { continue }
+            let visit = Visit(key: canonical, arrivals: arrivals)
+            guard !visited.contains(visit) else { continue }
+            // A state invariant depends on the state alone: checked once, at its first (shortest) visit.
+            if let failure = lockstep.stateInvariantFailure() {
+              guard isTarget(failure) else { continue }
+              result.failure = failure
+              result.counterexample = trace(ending: event, after: node.step, failure: failure)
+              result.depth = level
+              return finish()
+            }
+            visited.insert(visit)
             // The set entry (at Swift's 3/4 maximum load) and the step that rebuilds the trace.
             if let bytes {
               result.storedBytes +=

@@ -64,6 +64,10 @@ public struct Lockstep<Reference: ReservationSystem, Candidate: ReservationSyste
   public var observedOutcome: Outcome? { mode == .differential ? lastOutcome : lastCandidateOutcome }
   /// Events applied so far.
   public private(set) var steps = 0
+  /// Whether ``step(_:)`` checks the state invariants of the state it reaches.
+  /// The explorer turns this off and checks each distinct state once, with
+  /// ``stateInvariantFailure()``: a state invariant depends on the state alone.
+  public var checksStateInvariants = true
 
   /// Builds both systems; a failure if only one accepts the configuration, or
   /// if their initial states differ.
@@ -153,12 +157,22 @@ public struct Lockstep<Reference: ReservationSystem, Candidate: ReservationSyste
       candidate: "\(first.subject) \(first.field)=\(first.candidate)")
   }
 
+  /// The first state invariant the judged snapshot breaks, as a failure.
+  public func stateInvariantFailure() -> LockstepFailure? {
+    Invariants.check(observedSnapshot).first.map(failure(for:))
+  }
+
   private func invariantFailure(
     from before: Snapshot, _ event: Event, _ outcome: Outcome, _ after: Snapshot
   ) -> LockstepFailure? {
-    guard let violation = Invariants.checkAll(from: before, event: event, outcome: outcome, to: after).first else {
+    // A failing step reports as before, the lowest-numbered violation first.
+    if !checksStateInvariants && Invariants.checkStep(from: before, event: event, outcome: outcome, to: after).isEmpty {
       return nil
     }
+    return Invariants.checkAll(from: before, event: event, outcome: outcome, to: after).first.map(failure(for:))
+  }
+
+  private func failure(for violation: Violation) -> LockstepFailure {
     let who = mode == .differential ? "both systems" : "the candidate"
     return LockstepFailure(
       step: steps, check: "invariant \(violation.invariant.rawValue)", reference: "holds in the specification",
