@@ -118,12 +118,7 @@ extension Command {
       var options = CheckOptions()
       while let flag = try arguments.nextFlag() {
         switch flag {
-        case "--seed":
-          let value = try arguments.value(for: flag)
-          guard let seed = UInt64(value) else {
-            throw UsageError(message: "--seed takes a whole number from 0 to \(UInt64.max), not '\(value)'")
-          }
-          options.seed = seed
+        case "--seed": options.seed = try seed(try arguments.value(for: flag))
         case "--traces": options.traces = try count(flag, try arguments.value(for: flag), 1...10_000_000)
         case "--length": options.length = try count(flag, try arguments.value(for: flag), 1...1_000_000)
         case "--fault" where subcommand == "check": options.fault = try fault(try arguments.value(for: flag))
@@ -139,12 +134,7 @@ extension Command {
       var seeds = 20
       while let flag = try arguments.nextFlag() {
         switch flag {
-        case "--seed":
-          let value = try arguments.value(for: flag)
-          guard let parsed = UInt64(value) else {
-            throw UsageError(message: "--seed takes a whole number from 0 to \(UInt64.max), not '\(value)'")
-          }
-          seed = parsed
+        case "--seed": seed = try Self.seed(try arguments.value(for: flag))
         case "--seeds": seeds = try count(flag, try arguments.value(for: flag), 1...1_000)
         default: throw arguments.unknown(flag)
         }
@@ -197,12 +187,7 @@ extension Command {
         }
         guard let flag = try arguments.nextFlag() else { break }
         switch flag {
-        case "--seed":
-          let value = try arguments.value(for: flag)
-          guard let seed = UInt64(value) else {
-            throw UsageError(message: "--seed takes a whole number from 0 to \(UInt64.max), not '\(value)'")
-          }
-          options.seed = seed
+        case "--seed": options.seed = try seed(try arguments.value(for: flag))
         case "--traces": options.traces = try count(flag, try arguments.value(for: flag), 0...100_000)
         case "--length": options.length = try count(flag, try arguments.value(for: flag), 1...200)
         case "--haproxy": options.haproxy = try arguments.value(for: flag)
@@ -234,6 +219,13 @@ extension Command {
     default:
       throw UsageError(message: "unknown command '\(subcommand)'; expected check, replay, shrink, explore, conformance, mutants, bugs or help")
     }
+  }
+
+  private static func seed(_ value: String) throws(UsageError) -> UInt64 {
+    guard let seed = UInt64(value) else {
+      throw UsageError(message: "--seed takes a whole number from 0 to \(UInt64.max), not '\(value)'")
+    }
+    return seed
   }
 
   private static func count(_ flag: String, _ value: String, _ range: ClosedRange<Int>) throws(UsageError) -> Int {

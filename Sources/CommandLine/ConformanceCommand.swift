@@ -18,7 +18,7 @@ public enum ConformanceCommand {
     var environment = ProcessInfo.processInfo.environment
     if let path = options.haproxy { environment["ALLSERVED_HAPROXY"] = path }
     do { installation = try HAProxyInstallation.locate(environment: environment) } catch { return ("\(error)", 2) }
-    let started = Clock.now
+    let started = MonotonicClock.now
     var paths = options.paths
     var differencePaths: [String] = []
     if paths.isEmpty {
@@ -60,7 +60,7 @@ public enum ConformanceCommand {
     Terminal.endProgress()
     if let problem { return (problem, 2) }
     let total = scripted.count + options.traces
-    let seconds = Double(Clock.now - started) / 1000
+    let seconds = Double(MonotonicClock.now - started) / 1000
     lines.append(
       "\(total - disagreements)/\(total) agree (\(scripted.count) scripted, \(options.traces) random), "
         + "\(disagreements) differences; known differences still shown: "

@@ -76,10 +76,9 @@ public enum ExploreCommand {
       if options.limitChanges { scope.includeLimitChanges() }
       if !options.stateChanges { scope.excludeStateChanges() }
       // States are stored as 64-bit fingerprints of their canonical form, as TLC does.
-      var explorer = Explorer<ReferenceBalancer, ProductionBalancer, UInt64>(scope: scope) {
+      let explorer = Explorer<ReferenceBalancer, ProductionBalancer, UInt64>(scope: scope) {
         $0.reference.canonicalFingerprint
       }
-      explorer.bytes = { _ in 0 }
       let label = configuration.servers.map { "maxconn=\($0.maximumConnections)" }.joined(separator: ",")
       let start = states
       let result = explorer.run { depth, found, _ in

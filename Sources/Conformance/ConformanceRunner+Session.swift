@@ -28,7 +28,7 @@ extension ConformanceRunner {
 
     /// Model time 0 is now.
     mutating func startClock() {
-      clockStart = Clock.milliseconds()
+      clockStart = MonotonicClock.milliseconds()
       lastAction = clockStart - runner.minimumGapMilliseconds
     }
 
@@ -44,7 +44,7 @@ extension ConformanceRunner {
     /// - Returns: nil on agreement, otherwise the last observation.
     /// The wait ends 10 ms before the model's next queue timer, so HAProxy's timer cannot fire in it.
     func waitForAgreement(with predicted: ConformanceObservation) -> ConformanceObservation? {
-      var deadline = Clock.milliseconds() + runner.settleMilliseconds
+      var deadline = MonotonicClock.milliseconds() + runner.settleMilliseconds
       if let timer = driver.nextTimer { deadline = min(deadline, clockStart + timer - 10) }
       var last: ConformanceObservation?
       while true {
@@ -52,7 +52,7 @@ extension ConformanceRunner {
           if observed == predicted { return nil }
           last = observed
         }
-        if Clock.milliseconds() >= deadline { break }
+        if MonotonicClock.milliseconds() >= deadline { break }
         usleep(1000)
       }
       return last ?? ConformanceObservation(
@@ -66,14 +66,14 @@ extension ConformanceRunner {
     private mutating func waitForModelTime() {
       let modelTime = clockStart + driver.model.snapshot.now
       let target = max(modelTime, lastAction + runner.minimumGapMilliseconds)
-      var now = Clock.milliseconds()
+      var now = MonotonicClock.milliseconds()
       maximumLateness = max(maximumLateness, now - modelTime)
       // Bounded by the trace's own time.
       while now < target {
         backend.pump()
         clients.pump()
         usleep(UInt32(min(1000, (target - now) * 1000)))
-        now = Clock.milliseconds()
+        now = MonotonicClock.milliseconds()
       }
       lastAction = now
     }

@@ -48,7 +48,8 @@ public struct ConformanceSuite: Sendable {
     printed.check = "conformance"
     var lines = [
       "DIFFERENCE in \(name) at step \(shown.step + 1) `\(shown.event)`"
-        + " (shrunk from \(external.count) to \(shrunk.count) events):"
+        + " (shrunk from \(external.count) to \(shrunk.count) events; HAProxy's steps ran at most "
+        + "\(final.maximumLateness) ms behind model time):"
     ]
     lines += shown.observed.differences(from: shown.predicted).map { "  haproxy: \($0)" }
     lines.append(TraceFormat.print(printed))

@@ -118,11 +118,6 @@ final class HAProxyProcess {
     throw .failedToStart(printed.isEmpty ? "no admin socket after 3 s" : printed)
   }
 
-  /// What HAProxy printed so far.
-  var output: String {
-    (try? String(contentsOf: directory.appendingPathComponent("haproxy.log"), encoding: .utf8)) ?? ""
-  }
-
   /// Stops HAProxy: SIGTERM to its pid, then SIGKILL after 2 s.
   func stop() { _ = Self.stop(process, after: 2000) }
 

@@ -15,27 +15,10 @@ package final class HeldBackend {
     fileprivate var socket: LoopbackSocket
   }
 
-  /// What happened to a request at a server, in order.
-  enum Event: Equatable, CustomStringConvertible {
-    /// The request reached the server.
-    case arrived(SessionID, ServerID)
-    /// HAProxy closed the server connection before the answer (client abort, kill).
-    case closedByProxy(SessionID, ServerID)
-
-    var description: String {
-      switch self {
-      case .arrived(let session, let server): "\(session) arrived at \(server)"
-      case .closedByProxy(let session, let server): "\(session) closed by haproxy at \(server)"
-      }
-    }
-  }
-
   /// The TCP port of each server, by index.
   let ports: [UInt16]
   /// The held requests, in arrival order.
   private(set) var held: [HeldRequest] = []
-  /// Everything seen, in order.
-  private(set) var log: [Event] = []
 
   private let listeners: [LoopbackSocket]
   /// Connections whose request line has not fully arrived yet.
@@ -79,7 +62,6 @@ package final class HeldBackend {
         entry.bytes += bytes
         if let session = Self.session(inRequest: entry.bytes) {
           held.append(HeldRequest(session: session, server: entry.server, socket: entry.socket))
-          log.append(.arrived(session, entry.server))
         } else {
           stillIncoming.append(entry)
         }
@@ -92,7 +74,6 @@ package final class HeldBackend {
       // A held request sends nothing more: any readable event is a close.
       guard request.socket.waitReadable(timeoutMilliseconds: 0) else { return false }
       if case .data = request.socket.readAvailable() { return false }
-      log.append(.closedByProxy(request.session, request.server))
       request.socket.close()
       return true
     }

@@ -17,8 +17,6 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
   public var key: (Lockstep<Reference, Candidate>) -> Key
   /// Which failures count; the others end their branch.
   public var isTarget: (LockstepFailure) -> Bool = { _ in true }
-  /// The bytes one stored key takes, for the report; `nil` to skip.
-  public var bytes: ((Key) -> Int)?
 
   /// Creates an explorer.
   public init(
@@ -45,7 +43,8 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
     public var failure: LockstepFailure?
     /// Seconds spent.
     public var seconds = 0.0
-    /// Bytes held by the stored states (keys and set slots), when measured.
+    /// Bytes held by the stored states: their set entries (keys held inline)
+    /// and the steps that rebuild a trace.
     public var storedBytes = 0
   }
 
@@ -132,10 +131,7 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
             }
             visited.insert(visit)
             // The set entry (at Swift's 3/4 maximum load) and the step that rebuilds the trace.
-            if let bytes {
-              result.storedBytes +=
-                bytes(canonical) + MemoryLayout<Visit>.stride * 4 / 3 + MemoryLayout<(Int, Event)>.stride
-            }
+            result.storedBytes += MemoryLayout<Visit>.stride * 4 / 3 + MemoryLayout<(Int, Event)>.stride
             steps.append((node.step, event))
             next.append(Node(lockstep: lockstep, arrivals: arrivals, highest: highest, step: steps.count - 1))
           }

@@ -61,17 +61,6 @@ extension ReferenceBalancer {
 }
 
 extension ReferenceBalancer {
-  /// About how many bytes the value holds, inline and in its arrays: the cost
-  /// of one stored state in exhaustive exploration.
-  package var approximateBytes: Int {
-    MemoryLayout<Self>.stride + servers.count * MemoryLayout<Server>.stride
-      + sessions.count * MemoryLayout<Session>.stride
-      + (backendQueue.count + servers.reduce(0) { $0 + $1.queue.count }) * MemoryLayout<SessionID>.stride
-      + (servers.count + 2) * 32  // array headers
-  }
-}
-
-extension ReferenceBalancer {
   /// A 64-bit fingerprint of ``canonicalized``, the key of the explorer's
   /// visited set (TLC keeps fingerprints the same way). Equal canonical forms
   /// give equal fingerprints; two distinct ones collide with a probability of
