@@ -3,7 +3,10 @@
 ///
 /// The harness drives any two conformers with the same events and compares
 /// outcomes and snapshots after every event.
-public protocol ReservationSystem {
+///
+/// Conformers are values that may cross threads: a parallel exploration
+/// builds one pair per worker and hands it over.
+public protocol ReservationSystem: Sendable {
   /// Builds the system in its initial state: time 0, no session.
   ///
   /// - Throws: ``ConfigurationError`` when ``Configuration/validated()`` refuses the configuration.
@@ -17,4 +20,17 @@ public protocol ReservationSystem {
 
   /// The complete observable state.
   var snapshot: Snapshot { get }
+
+  /// Whether ``snapshot`` would equal `snapshot`.
+  ///
+  /// The lockstep asks this after every event; a conformer may answer by
+  /// walking its own structures instead of building a snapshot to compare.
+  func hasSnapshot(equalTo snapshot: Snapshot) -> Bool
+}
+
+extension ReservationSystem {
+  /// Builds ``snapshot`` and compares.
+  public func hasSnapshot(equalTo snapshot: Snapshot) -> Bool {
+    self.snapshot == snapshot
+  }
 }

@@ -52,14 +52,20 @@ public struct Lockstep<Reference: ReservationSystem, Candidate: ReservationSyste
   /// The reference's snapshot after the last event.
   public private(set) var snapshot: Snapshot
   /// The candidate's snapshot after the last event.
-  public private(set) var candidateSnapshot: Snapshot
+  ///
+  /// In ``LockstepMode/differential`` it is built on demand: after a passing
+  /// step it equals ``snapshot``, and a failing one builds it once, to report.
+  public var candidateSnapshot: Snapshot { judgedCandidateSnapshot ?? candidate.snapshot }
+  /// The candidate's snapshot, kept only in ``LockstepMode/invariantsOnly``,
+  /// where it is the one judged and the next step's "before".
+  private var judgedCandidateSnapshot: Snapshot?
   /// The reference's outcome of the last event.
   public private(set) var lastOutcome: Outcome?
   /// The candidate's outcome of the last event.
   public private(set) var lastCandidateOutcome: Outcome?
   /// The snapshot the checks judge: the reference's in differential mode,
   /// the candidate's when only the invariants are checked.
-  public var observedSnapshot: Snapshot { mode == .differential ? snapshot : candidateSnapshot }
+  public var observedSnapshot: Snapshot { judgedCandidateSnapshot ?? snapshot }
   /// The outcome of the last event on the judged system.
   public var observedOutcome: Outcome? { mode == .differential ? lastOutcome : lastCandidateOutcome }
   /// Events applied so far.
@@ -96,7 +102,7 @@ public struct Lockstep<Reference: ReservationSystem, Candidate: ReservationSyste
     self.candidate = candidate
     self.mode = mode
     snapshot = reference.snapshot
-    candidateSnapshot = candidate.snapshot
+    if mode == .invariantsOnly { judgedCandidateSnapshot = candidate.snapshot }
   }
 
   /// Applies `event` to both systems and runs every check; `nil` when all pass.
@@ -114,7 +120,6 @@ public struct Lockstep<Reference: ReservationSystem, Candidate: ReservationSyste
       lastOutcome = expected
       lastCandidateOutcome = actual
       snapshot = reference.snapshot
-      candidateSnapshot = candidate.snapshot
       if expected != actual {
         let check = expected.isRejected != actual.isRejected ? "rejection" : "outcome"
         return LockstepFailure(step: steps, check: check, reference: "\(expected)", candidate: "\(actual)")
@@ -125,8 +130,25 @@ public struct Lockstep<Reference: ReservationSystem, Candidate: ReservationSyste
       let before = candidateSnapshot
       let actual = candidate.apply(event)
       lastCandidateOutcome = actual
-      candidateSnapshot = candidate.snapshot
-      return invariantFailure(from: before, event, actual, candidateSnapshot)
+      let after = candidate.snapshot
+      judgedCandidateSnapshot = after
+      return invariantFailure(from: before, event, actual, after)
+    }
+  }
+
+  /// Applies an event that already passed every check from this very state,
+  /// without checking again: the explorer rebuilds stored states this way.
+  /// Both systems are deterministic, so the state is the one checked before.
+  public mutating func reapply(_ event: Event) {
+    steps += 1
+    switch mode {
+    case .differential:
+      lastOutcome = reference.apply(event)
+      lastCandidateOutcome = candidate.apply(event)
+      snapshot = reference.snapshot
+    case .invariantsOnly:
+      lastCandidateOutcome = candidate.apply(event)
+      judgedCandidateSnapshot = candidate.snapshot
     }
   }
 
@@ -147,7 +169,8 @@ public struct Lockstep<Reference: ReservationSystem, Candidate: ReservationSyste
   }
 
   private func compareSnapshots() -> LockstepFailure? {
-    guard mode == .differential, snapshot != candidateSnapshot else { return nil }
+    guard mode == .differential, !candidate.hasSnapshot(equalTo: snapshot) else { return nil }
+    let candidateSnapshot = candidate.snapshot
     let difference = SnapshotDifference(snapshot, candidateSnapshot)
     guard let first = difference.fields.first else {
       return LockstepFailure(step: steps, check: "snapshot", reference: "\(snapshot)", candidate: "\(candidateSnapshot)")
@@ -159,7 +182,9 @@ public struct Lockstep<Reference: ReservationSystem, Candidate: ReservationSyste
 
   /// The first state invariant the judged snapshot breaks, as a failure.
   public func stateInvariantFailure() -> LockstepFailure? {
-    Invariants.check(observedSnapshot).first.map(failure(for:))
+    // A bound method would capture, and so copy, the whole lockstep.
+    guard let violation = Invariants.check(observedSnapshot).first else { return nil }
+    return failure(for: violation)
   }
 
   private func invariantFailure(
@@ -169,7 +194,10 @@ public struct Lockstep<Reference: ReservationSystem, Candidate: ReservationSyste
     if !checksStateInvariants && Invariants.checkStep(from: before, event: event, outcome: outcome, to: after).isEmpty {
       return nil
     }
-    return Invariants.checkAll(from: before, event: event, outcome: outcome, to: after).first.map(failure(for:))
+    guard let violation = Invariants.checkAll(from: before, event: event, outcome: outcome, to: after).first else {
+      return nil
+    }
+    return failure(for: violation)
   }
 
   private func failure(for violation: Violation) -> LockstepFailure {
@@ -196,3 +224,5 @@ public struct Lockstep<Reference: ReservationSystem, Candidate: ReservationSyste
 }
 
 extension LockstepMode: Equatable {}
+
+extension Lockstep: Sendable {}

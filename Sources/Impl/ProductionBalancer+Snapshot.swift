@@ -10,19 +10,8 @@ extension ProductionBalancer {
     var serverSnapshots: [ServerSnapshot] = []
     serverSnapshots.reserveCapacity(servers.count)
     for index in servers.indices {
-      let server = servers[index]
-      serverSnapshots.append(
-        ServerSnapshot(
-          state: server.state, weight: server.weight,
-          maximumConnections: server.maximumConnections,
-          minimumConnections: server.minimumConnections,
-          maximumQueueLength: server.maximumQueueLength, isUsable: isUsable(index),
-          isWarmingUp: isWarmingUp(index), limit: limit(index), served: server.served,
-          connections: server.connections, queue: queuedIDs(index), queueLength: queues[index].count,
-          counters: server.counters))
+      serverSnapshots.append(serverSnapshot(index, queue: queuedIDs(index)))
     }
-    var pendingCount = 0
-    for queue in queues { pendingCount += queue.count }
     var live: [(id: Int, handle: Int)] = []
     live.reserveCapacity(sessions.liveCount)
     for handle in 0..<sessions.capacity where sessions.phase[handle] != .free {
@@ -32,24 +21,83 @@ extension ProductionBalancer {
     var sessionSnapshots: [SessionSnapshot] = []
     sessionSnapshots.reserveCapacity(live.count)
     for (_, at) in live {
-      let handle = Int32(at)
-      let assigned = sessions.assigned[at]
-      let flags = sessions.flags[at]
-      sessionSnapshots.append(
-        SessionSnapshot(
-          id: sessions.id(handle), phase: phase(of: handle), requestTime: sessions.requestTime[at],
-          assigned: assigned >= 0 ? ServerID(Int(assigned)) : nil,
-          slot: flags.contains(.ownsSlot) ? ServerID(Int(assigned)) : nil,
-          previous: sessions.previous[at] >= 0 ? ServerID(Int(sessions.previous[at])) : nil,
-          isDirect: flags.contains(.direct), retriesLeft: Int(sessions.retriesLeft[at]),
-          wasRedispatched: flags.contains(.redispatched), queueKey: sessions.queueKey(handle)))
+      sessionSnapshots.append(sessionSnapshot(Int32(at)))
     }
     return Snapshot(
-      now: now,
-      backend: BackendSnapshot(
-        sessionCount: sessionCount, queue: queuedIDs(backendQueue),
-        queueLength: queues[backendQueue].count, totalPending: pendingCount, counters: backendCounters),
-      servers: serverSnapshots, sessions: sessionSnapshots)
+      now: now, backend: backendSnapshot(queue: queuedIDs(backendQueue)), servers: serverSnapshots,
+      sessions: sessionSnapshots)
+  }
+
+  /// Whether ``snapshot`` would equal `expected`, found without building it:
+  /// the same parts are compared, each queue is walked against the expected
+  /// one, and each expected session is looked up by identifier.
+  ///
+  /// - Complexity: O(*s* + *q* + *n*), and no allocation.
+  public func hasSnapshot(equalTo expected: Snapshot) -> Bool {
+    guard expected.now == now, expected.servers.count == servers.count,
+      expected.sessions.count == sessions.liveCount,
+      expected.backend == backendSnapshot(queue: expected.backend.queue),
+      hasQueue(backendQueue, equalTo: expected.backend.queue)
+    else { return false }
+    for index in servers.indices {
+      let server = expected.servers[index]
+      guard server == serverSnapshot(index, queue: server.queue), hasQueue(index, equalTo: server.queue) else {
+        return false
+      }
+    }
+    // The snapshot lists sessions by strictly increasing identifier; with
+    // as many live ones, finding each listed one live and equal is equality.
+    var previous = Int.min
+    for session in expected.sessions {
+      guard session.id.number > previous, let handle = sessions.handle(of: session.id),
+        session == sessionSnapshot(handle)
+      else { return false }
+      previous = session.id.number
+    }
+    return true
+  }
+
+  /// Server `index` in a snapshot, with `queue` as its queue.
+  private func serverSnapshot(_ index: Int, queue: [SessionID]) -> ServerSnapshot {
+    let server = servers[index]
+    return ServerSnapshot(
+      state: server.state, weight: server.weight, maximumConnections: server.maximumConnections,
+      minimumConnections: server.minimumConnections, maximumQueueLength: server.maximumQueueLength,
+      isUsable: isUsable(index), isWarmingUp: isWarmingUp(index), limit: limit(index), served: server.served,
+      connections: server.connections, queue: queue, queueLength: queues[index].count, counters: server.counters)
+  }
+
+  /// The backend in a snapshot, with `queue` as its queue.
+  private func backendSnapshot(queue: [SessionID]) -> BackendSnapshot {
+    var pendingCount = 0
+    for queue in queues { pendingCount += queue.count }
+    return BackendSnapshot(
+      sessionCount: sessionCount, queue: queue, queueLength: queues[backendQueue].count,
+      totalPending: pendingCount, counters: backendCounters)
+  }
+
+  /// Live session `handle` in a snapshot.
+  private func sessionSnapshot(_ handle: Int32) -> SessionSnapshot {
+    let at = Int(handle)
+    let assigned = sessions.assigned[at]
+    let flags = sessions.flags[at]
+    return SessionSnapshot(
+      id: sessions.id(handle), phase: phase(of: handle), requestTime: sessions.requestTime[at],
+      assigned: assigned >= 0 ? ServerID(Int(assigned)) : nil,
+      slot: flags.contains(.ownsSlot) ? ServerID(Int(assigned)) : nil,
+      previous: sessions.previous[at] >= 0 ? ServerID(Int(sessions.previous[at])) : nil,
+      isDirect: flags.contains(.direct), retriesLeft: Int(sessions.retriesLeft[at]),
+      wasRedispatched: flags.contains(.redispatched), queueKey: sessions.queueKey(handle))
+  }
+
+  /// Whether queue `queue` holds exactly `expected`, head first.
+  private func hasQueue(_ queue: Int, equalTo expected: [SessionID]) -> Bool {
+    var cursor = queues[queue].first
+    for id in expected {
+      guard cursor >= 0, sessions.identifier[Int(cursor)] == id.number else { return false }
+      cursor = sessions.waiting.next[Int(cursor)]
+    }
+    return cursor < 0
   }
 
   /// The storage handle of live session `id` (a test hook: handles are reused).

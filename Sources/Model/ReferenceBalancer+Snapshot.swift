@@ -6,8 +6,10 @@ extension ReferenceBalancer {
   /// - Complexity: O(*s* + *q* + *n*) for *s* sessions, *q* queued and *n* servers.
   public var snapshot: Snapshot {
     var serverSnapshots: [ServerSnapshot] = []
-    for id in serverIDs {
-      let server = servers[id.index]
+    serverSnapshots.reserveCapacity(servers.count)
+    for index in servers.indices {
+      let id = ServerID(index)
+      let server = servers[index]
       serverSnapshots.append(
         ServerSnapshot(
           state: server.state, weight: server.weight,

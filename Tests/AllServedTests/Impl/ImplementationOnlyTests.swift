@@ -1,5 +1,6 @@
 import AllServedCore
 import AllServedEngine
+import AllServedHarness
 import AllServedModel
 import Testing
 
@@ -104,5 +105,92 @@ struct ImplementationOnlyTests {
     pair.apply(.queueTimeout(x(4)))
     #expect(pair.implementation.snapshot.servers[0].queue == [])
     pair.apply(.tick(5000))
+  }
+
+  /// Ways to alter a snapshot, each of which makes it differ from the one it
+  /// was made from; parts the snapshot lacks are left out.
+  static func alterations(of snapshot: Snapshot) -> [(String, Snapshot)] {
+    var altered: [(String, Snapshot)] = []
+    func alter(_ name: String, _ edit: (inout Snapshot) -> Void) {
+      var copy = snapshot
+      edit(&copy)
+      altered.append((name, copy))
+    }
+    alter("now") { $0.now += 1 }
+    alter("backend session count") { $0.backend.sessionCount += 1 }
+    alter("backend queue: one more") { $0.backend.queue.append(SessionID(999_999)) }
+    alter("backend counters") { $0.backend.counters.completed += 1 }
+    alter("backend pending") { $0.backend.totalPending += 1 }
+    alter("one server more") { $0.servers.append($0.servers[0]) }
+    alter("one server fewer") { $0.servers.removeLast() }
+    for index in snapshot.servers.indices {
+      alter("s\(index) served") { $0.servers[index].served += 1 }
+      alter("s\(index) usable") { $0.servers[index].isUsable.toggle() }
+      alter("s\(index) limit") { $0.servers[index].limit += 1 }
+      alter("s\(index) counters") { $0.servers[index].counters.retries += 1 }
+      alter("s\(index) queue: one more") { $0.servers[index].queue.append(SessionID(999_999)) }
+      if !snapshot.servers[index].queue.isEmpty {
+        alter("s\(index) queue: head dropped") { $0.servers[index].queue.removeFirst() }
+      }
+      if snapshot.servers[index].queue.count > 1 {
+        alter("s\(index) queue: reversed") { $0.servers[index].queue.reverse() }
+      }
+    }
+    if !snapshot.backend.queue.isEmpty {
+      alter("backend queue: tail dropped") { $0.backend.queue.removeLast() }
+    }
+    if snapshot.backend.queue.count > 1 {
+      alter("backend queue: reversed") { $0.backend.queue.reverse() }
+    }
+    alter("one session more") {
+      $0.sessions.append(
+        SessionSnapshot(
+          id: SessionID(999_999), phase: .established, requestTime: 0, assigned: nil, slot: nil, previous: nil,
+          isDirect: false, retriesLeft: 0, wasRedispatched: false))
+    }
+    for index in snapshot.sessions.indices {
+      alter("session \(index) dropped") { $0.sessions.remove(at: index) }
+      alter("session \(index) retries") { $0.sessions[index].retriesLeft += 1 }
+      alter("session \(index) direct") { $0.sessions[index].isDirect.toggle() }
+      alter("session \(index) request time") { $0.sessions[index].requestTime += 1 }
+      alter("session \(index) renamed") { $0.sessions[index].id = SessionID(999_999) }
+    }
+    if snapshot.sessions.count > 1 {
+      // The same sessions, out of identifier order.
+      alter("sessions swapped") { $0.sessions.swapAt(0, 1) }
+      alter("a session listed twice") { $0.sessions[1] = $0.sessions[0] }
+    }
+    return altered
+  }
+
+  @Test("hasSnapshot(equalTo:), the lockstep's comparison, says what building the snapshot and comparing says")
+  func snapshotComparisonInPlace() throws {
+    var checkedAlterations = 0
+    var wrong: [String] = []
+    for seed in UInt64(1)...60 {
+      var generator = EventGenerator(seed: seed)
+      let configuration = generator.configuration()
+      var model = try ReferenceBalancer(configuration: configuration)
+      var implementation = try ProductionBalancer(configuration: configuration)
+      for _ in 0..<120 {
+        let event = generator.draw(for: model.snapshot, configuration: configuration).event
+        _ = model.apply(event)
+        _ = implementation.apply(event)
+        let expected = model.snapshot
+        // The two systems agree (the lockstep test proves it), so the answer is yes.
+        guard implementation.snapshot == expected else {
+          Issue.record("seed \(seed): the systems disagree after `\(event)`")
+          return
+        }
+        if !implementation.hasSnapshot(equalTo: expected) { wrong.append("seed \(seed), after `\(event)`: equal, said no") }
+        // Every alteration differs from the snapshot: the answer is no.
+        for (name, altered) in Self.alterations(of: expected) where implementation.hasSnapshot(equalTo: altered) {
+          wrong.append("seed \(seed), after `\(event)`: \(name), said yes")
+        }
+        checkedAlterations += Self.alterations(of: expected).count
+      }
+    }
+    #expect(wrong.isEmpty, "\(wrong.count) wrong answers, first: \(wrong.prefix(3))")
+    #expect(checkedAlterations > 100_000)
   }
 }
