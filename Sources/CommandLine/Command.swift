@@ -173,6 +173,7 @@ extension Command {
         case "--admin": options.limitChanges = true
         case "--no-state-changes": options.stateChanges = false
         case "--fault": options.fault = try fault(try arguments.value(for: flag))
+        case "--jobs": options.jobs = try count(flag, try arguments.value(for: flag), 1...64)
         default: throw arguments.unknown(flag)
         }
       }

@@ -2,6 +2,7 @@ public import AllServedCore
 public import AllServedEngine
 import AllServedHarness
 import AllServedModel
+import Synchronization
 
 /// The options of `allserved explore`.
 public struct ExploreOptions: Equatable, Sendable {
@@ -31,6 +32,9 @@ public struct ExploreOptions: Equatable, Sendable {
   public var stateChanges = true
   /// A fault planted in the implementation.
   public var fault: Fault?
+  /// Configurations explored at once, each on its own thread: by default one
+  /// per processor. The report is the same for any number.
+  public var jobs = Terminal.processorCount
 
   /// The defaults of the issue's example.
   public init() {}
@@ -58,6 +62,12 @@ public enum ExploreCommand {
     }
   }
 
+  /// One configuration's exploration, with its label.
+  struct Part: Sendable {
+    var label: String
+    var result: Explorer<ReferenceBalancer, ProductionBalancer, UInt64>.Result
+  }
+
   static func explore(_ options: ExploreOptions) -> (output: String, status: Int32) {
     var lines = [
       "allserved explore: \(options.servers) servers, maxconn \(options.maximumConnections.lowerBound)..\(options.maximumConnections.upperBound), "
@@ -65,40 +75,49 @@ public enum ExploreCommand {
         + (options.fault.map { ", fault '\($0)' planted" } ?? ""),
       "",
     ]
+    let configurations = configurations(options)
+    let progress = ProgressBoard(parts: configurations.count)
+    // Configurations side by side first; workers left over share each one's levels.
+    let concurrent = max(1, min(options.jobs, configurations.count))
+    let workers = max(1, options.jobs / concurrent)
+    let clock = ContinuousClock()
+    let start = clock.now
+    // Each configuration is explored on its own, by threads that build
+    // everything they touch, so no two threads share a buffer.
+    let parts = WorkerPool.run(
+      count: configurations.count, workers: concurrent, isFailure: { $0.result.failure != nil }
+    ) { index, isCancelled in
+      Fault.$active.withValue(options.fault) {
+        explore(
+          configurations[index], options, index: index, workers: workers, progress: progress, isCancelled: isCancelled)
+      }
+    }
+    let elapsed = clock.now - start
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    Terminal.endProgress()
     var states = 0
     var transitions = 0
+    var replayed = 0
     var deepest = 0
-    var seconds = 0.0
     var bytes = 0
     var complete = true
-    for configuration in configurations(options) {
-      var scope = ExplorationScope(configuration: configuration, sessions: options.sessions, depth: options.depth)
-      if options.limitChanges { scope.includeLimitChanges() }
-      if !options.stateChanges { scope.excludeStateChanges() }
-      // States are stored as 64-bit fingerprints of their canonical form, as TLC does.
-      let explorer = Explorer<ReferenceBalancer, ProductionBalancer, UInt64>(scope: scope) {
-        $0.reference.canonicalFingerprint
-      }
-      let label = configuration.servers.map { "maxconn=\($0.maximumConnections)" }.joined(separator: ",")
-      let start = states
-      let result = explorer.run { depth, found, _ in
-        let rate = seconds > 0 ? Int(Double(states + found) / max(seconds, 0.001)) : 0
-        Terminal.progress("explore: [\(label)] depth \(depth)  states \(Terminal.grouped(start + found))  ~\(Terminal.grouped(rate)) states/s")
-      }
+    for part in parts {
+      // Parts after a failing one were cancelled: a sequential run never reaches them.
+      guard let part, !part.result.wasCancelled else { break }
+      let result = part.result
       states += result.states
       transitions += result.transitions
+      replayed += result.replayed
       deepest = max(deepest, result.depth)
-      seconds += result.seconds
       complete = complete && result.isComplete
       bytes += result.storedBytes
       let rate = result.seconds > 0 ? Int(Double(result.states) / result.seconds) : 0
       lines.append(
-        "  [\(label)]".padding(30) + "states \(Terminal.grouped(result.states))".padding(18)
+        "  [\(part.label)]".padding(30) + "states \(Terminal.grouped(result.states))".padding(18)
           + "transitions \(Terminal.grouped(result.transitions))".padding(24)
           + "depth \(result.depth)\(result.isComplete ? " (complete)" : "")".padding(20)
           + "\(Terminal.grouped(rate)) states/s")
       if let failure = result.failure, let trace = result.counterexample {
-        Terminal.endProgress()
         lines += [
           "", "FAIL: \(failure)", "", "--- shortest counterexample (\(trace.steps.count) events; save it under Specs/Traces/) ---",
           TraceFormat.print(trace),
@@ -106,18 +125,79 @@ public enum ExploreCommand {
         return (lines.joined(separator: "\n"), 1)
       }
     }
-    Terminal.endProgress()
     let rate = seconds > 0 ? Int(Double(states) / seconds) : 0
+    let threads = concurrent * workers
     lines += [
       "",
       Terminal.row("distinct states", Terminal.grouped(states)),
       Terminal.row("transitions", Terminal.grouped(transitions)),
+      Terminal.row("events replayed", "\(Terminal.grouped(replayed)) (rebuilding frontier states from the root)"),
       Terminal.row("maximum depth", "\(deepest)" + (complete ? " (every state space exhausted)" : " (depth bound reached)")),
       Terminal.row("bytes per stored state", "~\(states > 0 ? bytes / states : 0)"),
-      Terminal.row("time", "\(Int(seconds * 1000)) ms, \(Terminal.grouped(rate)) states/s"),
+      Terminal.row(
+        "time", "\(Int(seconds * 1000)) ms on \(threads) thread\(threads == 1 ? "" : "s"), \(Terminal.grouped(rate)) states/s"),
       "",
       "PASS: no invariant violated and the implementation agreed on every transition",
     ]
     return (lines.joined(separator: "\n"), 0)
+  }
+
+  /// Explores one configuration of the scope.
+  static func explore(
+    _ configuration: Configuration, _ options: ExploreOptions, index: Int, workers: Int, progress: ProgressBoard,
+    isCancelled: @escaping @Sendable () -> Bool
+  ) -> Part {
+    var scope = ExplorationScope(configuration: configuration, sessions: options.sessions, depth: options.depth)
+    if options.limitChanges { scope.includeLimitChanges() }
+    if !options.stateChanges { scope.excludeStateChanges() }
+    // States are stored as 64-bit fingerprints of their canonical form, as TLC does.
+    var explorer = Explorer<ReferenceBalancer, ProductionBalancer, UInt64>(scope: scope) {
+      $0.reference.canonicalFingerprint
+    }
+    explorer.isCancelled = isCancelled
+    explorer.workers = workers
+    let label = configuration.servers.map { "maxconn=\($0.maximumConnections)" }.joined(separator: ",")
+    let result = explorer.run { depth, found, _ in
+      progress.update(part: index, label: label, depth: depth, states: found)
+    }
+    progress.finish(part: index, states: result.states)
+    return Part(label: label, result: result)
+  }
+}
+
+/// The progress line of a parallel exploration: every worker reports here,
+/// one line shows the sum.
+final class ProgressBoard: Sendable {
+  private struct State {
+    var states: [Int]
+    var done = 0
+  }
+
+  private let state: Mutex<State>
+  private let parts: Int
+  private let start = ContinuousClock.now
+
+  init(parts: Int) {
+    self.parts = parts
+    state = Mutex(State(states: Array(repeating: 0, count: parts)))
+  }
+
+  func update(part: Int, label: String, depth: Int, states: Int) {
+    state.withLock { state in
+      state.states[part] = states
+      let total = state.states.reduce(0, +)
+      let elapsed = ContinuousClock.now - start
+      let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+      let rate = seconds > 0 ? Int(Double(total) / seconds) : 0
+      Terminal.progress(
+        "explore: \(state.done)/\(parts) done · [\(label)] depth \(depth) · states \(Terminal.grouped(total)) · ~\(Terminal.grouped(rate)) states/s")
+    }
+  }
+
+  func finish(part: Int, states: Int) {
+    state.withLock { state in
+      state.states[part] = states
+      state.done += 1
+    }
   }
 }

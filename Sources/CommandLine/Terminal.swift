@@ -9,6 +9,9 @@ public enum Terminal {
   /// Whether standard error is a terminal, so a progress line can be redrawn.
   static let showsProgress = isatty(STDERR_FILENO) != 0
 
+  /// The processors online, at least 1: the default number of workers.
+  static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
   /// Writes `text` to standard error, unbuffered (no shared `FILE *`).
   static func writeError(_ text: String) {
     var bytes = Array(text.utf8)

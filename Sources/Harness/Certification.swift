@@ -37,9 +37,9 @@ public enum Certification {
   /// - Parameters:
   ///   - check: The check the shorter trace must fail, and `isTarget` any further condition.
   ///   - key: The canonical form of an explored state.
-  public static func certify<Reference: ReservationSystem, Candidate: ReservationSystem, Key: Hashable>(
-    _ trace: Trace, check: String, mode: LockstepMode, isTarget: @escaping (LockstepFailure) -> Bool = { _ in true },
-    key: @escaping (Lockstep<Reference, Candidate>) -> Key
+  public static func certify<Reference: ReservationSystem, Candidate: ReservationSystem, Key: Hashable & Sendable>(
+    _ trace: Trace, check: String, mode: LockstepMode, isTarget: @escaping @Sendable (LockstepFailure) -> Bool = { _ in true },
+    key: @escaping @Sendable (Lockstep<Reference, Candidate>) -> Key
   ) -> (shorter: Trace?, states: Int, transitions: Int, seconds: Double) {
     let scope = scope(of: trace)
     guard scope.depth > 0 else { return (nil, 1, 0, 0) }

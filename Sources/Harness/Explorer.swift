@@ -8,19 +8,43 @@ public import AllServedCore
 /// of the candidate. States are deduplicated by a canonical form of the
 /// defining system (`key`). Breadth-first order makes the first failure a
 /// shortest failing trace.
-public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSystem, Key: Hashable> {
+///
+/// Only the tree of first visits is stored (each state's parent and event),
+/// never the systems themselves: a level is expanded by walking that tree
+/// from the root and applying its events again (as TLC keeps its frontier on
+/// disk, the frontier here is kept as paths). A depth-first walk of the tree
+/// meets each level in breadth-first order, so the result is the same as a
+/// queue of states would give, for a few percent of replayed events and
+/// tens of bytes per state instead of kilobytes.
+///
+/// With several ``workers`` each walks its own share of a level's frontier
+/// from a root of its own (no buffer is shared between threads), and the
+/// main thread merges their successors in breadth-first order: the result
+/// never depends on the number of workers.
+public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSystem, Key: Hashable & Sendable>: Sendable {
   /// What to explore.
   public var scope: ExplorationScope
   /// What the lockstep compares.
   public var mode: LockstepMode
   /// The canonical form of a state, from the lockstep pair.
-  public var key: (Lockstep<Reference, Candidate>) -> Key
+  public var key: @Sendable (Lockstep<Reference, Candidate>) -> Key
   /// Which failures count; the others end their branch.
-  public var isTarget: (LockstepFailure) -> Bool = { _ in true }
+  public var isTarget: @Sendable (LockstepFailure) -> Bool = { _ in true }
+  /// Asked every ``checkInterval`` transitions: `true` stops the run, which
+  /// then reports itself incomplete.
+  public var isCancelled: @Sendable () -> Bool = { false }
+  /// How many transitions pass between two cancellation checks.
+  public var checkInterval = 1 << 14
+  /// Threads expanding each level.
+  public var workers = 1
+  /// Frontier states expanded between two merges; bounds the memory the
+  /// workers' successors take.
+  public var batchSize = 1 << 15
 
   /// Creates an explorer.
   public init(
-    scope: ExplorationScope, mode: LockstepMode = .differential, key: @escaping (Lockstep<Reference, Candidate>) -> Key
+    scope: ExplorationScope, mode: LockstepMode = .differential,
+    key: @escaping @Sendable (Lockstep<Reference, Candidate>) -> Key
   ) {
     self.scope = scope
     self.mode = mode
@@ -33,37 +57,34 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
     public var states = 1
     /// Transitions applied (events from explored states).
     public var transitions = 0
+    /// Events applied again to rebuild frontier states from the root.
+    public var replayed = 0
     /// The deepest level that produced a new state.
     public var depth = 0
     /// Whether the frontier ran dry before the depth bound.
     public var isComplete = false
+    /// Whether ``Explorer/isCancelled`` stopped the run.
+    public var wasCancelled = false
     /// A shortest failing trace, if any.
     public var counterexample: Trace?
     /// How it fails.
     public var failure: LockstepFailure?
     /// Seconds spent.
     public var seconds = 0.0
-    /// Bytes held by the stored states: their set entries (keys held inline)
-    /// and the steps that rebuild a trace.
+    /// Bytes held per stored state, times the states: its set entry and its
+    /// node in the tree of first visits.
     public var storedBytes = 0
   }
 
-  struct Visit: Hashable {
+  struct Visit: Hashable, Sendable {
     var key: Key
     var arrivals: Int
   }
 
-  struct Node {
-    var lockstep: Lockstep<Reference, Candidate>
-    var arrivals: Int
-    var highest: Int
-    /// The index of the event that reached this node in `steps`, or -1 at the root.
-    var step: Int
-  }
-
   /// Explores the scope.
   ///
-  /// - Parameter progress: Called after each level with (depth, states, transitions).
+  /// - Parameter progress: Called on the calling thread with (depth, states,
+  ///   transitions) after each batch of a level.
   public func run(progress: (Int, Int, Int) -> Void = { _, _, _ in }) -> Result {
     let clock = ContinuousClock()
     let start = clock.now
@@ -73,79 +94,91 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
       result.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
       return result
     }
-    switch Lockstep<Reference, Candidate>.start(scope.configuration, mode: mode) {
-    case .failure(let failure):
-      result.failure = failure
-      result.counterexample = Trace(configuration: scope.configuration, check: failure.check)
-      return finish()
-    case .success(var root):
-      root.checksStateInvariants = false
-      // A state is its canonical form and the arrivals the scope still allows.
-      var visited: Set<Visit> = [Visit(key: key(root), arrivals: 0)]
-      /// Each explored event and the step it followed (-1 for the root).
-      var steps: [(parent: Int, event: Event)] = []
-      /// The events from the root to `step`, then `event`.
-      func trace(ending event: Event, after step: Int, failure: LockstepFailure) -> Trace {
-        var events = [event]
-        var cursor = step
-        while cursor >= 0 {
-          events.append(steps[cursor].event)
-          cursor = steps[cursor].parent
-        }
-        return Trace(configuration: scope.configuration, events: events.reversed(), check: failure.check)
+    let workerCount = max(1, workers)
+    // One root per worker, built here: a task-local setting (a planted fault)
+    // is read when a system is built, and worker threads do not inherit it.
+    var roots: [Lockstep<Reference, Candidate>] = []
+    for _ in 0..<workerCount {
+      // A configuration of its own per worker, so that no two threads share its storage.
+      var configuration = scope.configuration
+      configuration.servers = configuration.servers.map { $0 }
+      switch Lockstep<Reference, Candidate>.start(configuration, mode: mode) {
+      case .failure(let failure):
+        result.failure = failure
+        result.counterexample = Trace(configuration: scope.configuration, check: failure.check)
+        return finish()
+      case .success(var root):
+        root.checksStateInvariants = false
+        roots.append(root)
       }
-      var frontier = [Node(lockstep: root, arrivals: 0, highest: 0, step: -1)]
-      for level in 1...max(1, scope.depth) {
-        var next: [Node] = []
-        for node in frontier {
-          let events = EventGenerator.enabledEvents(
-            for: node.lockstep.observedSnapshot, scope: scope, nextSession: SessionID(node.highest + 1), arrivals: node.arrivals)
-          for event in events {
-            var lockstep = node.lockstep
-            let failure = lockstep.step(event)
-            result.transitions += 1
-            if let failure {
-              guard isTarget(failure) else { continue }
+    }
+        var visited: Set<Visit> = [Visit(key: key(roots[0]), arrivals: 0)]
+    var tree = ExplorationTree()
+    // The frontier of level `level` is the nodes at depth `level - 1`, `-1` (the root) first.
+    var frontier = -1..<0
+    for level in 1...max(1, scope.depth) {
+      let levelStart = tree.count
+      var batchStart = frontier.lowerBound
+      while batchStart < frontier.upperBound {
+        let batch = batchStart..<min(frontier.upperBound, batchStart + batchSize)
+        batchStart = batch.upperBound
+        let outputs = expand(batch, depth: level - 1, roots: roots, tree: tree, visited: visited)
+        // Merge in breadth-first order: the first failure, and each state's first visit, as one thread would find them.
+        for output in outputs {
+          guard let output else { continue }
+          result.transitions += output.transitions
+          result.replayed += output.replayed
+          for successor in output.successors {
+            if let failure = successor.failure {
               result.failure = failure
-              result.counterexample = trace(ending: event, after: node.step, failure: failure)
+              result.counterexample = trace(
+                to: successor.parent, then: successor.event, in: tree, failure: failure)
               result.depth = level
+              result.states = visited.count
               return finish()
             }
-            if lockstep.observedOutcome?.isRejected ?? true { continue }
-            var arrivals = node.arrivals
-            var highest = node.highest
-            if case .arrive(let id, _, _) = event {
-              arrivals += 1
-              highest = id.number
-            }
-            let canonical = key(lockstep)
-            let visit = Visit(key: canonical, arrivals: arrivals)
-            guard !visited.contains(visit) else { continue }
-            // A state invariant depends on the state alone: checked once, at its first (shortest) visit.
-            if let failure = lockstep.stateInvariantFailure() {
-              guard isTarget(failure) else { continue }
-              result.failure = failure
-              result.counterexample = trace(ending: event, after: node.step, failure: failure)
-              result.depth = level
-              return finish()
-            }
-            visited.insert(visit)
-            // The set entry (at Swift's 3/4 maximum load) and the step that rebuilds the trace.
-            result.storedBytes += MemoryLayout<Visit>.stride * 4 / 3 + MemoryLayout<(Int, Event)>.stride
-            steps.append((node.step, event))
-            next.append(Node(lockstep: lockstep, arrivals: arrivals, highest: highest, step: steps.count - 1))
+            let visit = Visit(key: successor.key, arrivals: successor.arrivals)
+            guard visited.insert(visit).inserted else { continue }
+            tree.append(parent: successor.parent, event: successor.event)
+            // The set entry (at Swift's 3/4 maximum load) and the tree node.
+            result.storedBytes += MemoryLayout<Visit>.stride * 4 / 3 + ExplorationTree.bytesPerNode
+          }
+          if output.wasCancelled {
+            result.wasCancelled = true
+            result.states = visited.count
+            return finish()
           }
         }
         result.states = visited.count
-        if !next.isEmpty { result.depth = level }
         progress(level, result.states, result.transitions)
-        if next.isEmpty {
-          result.isComplete = true
-          break
-        }
-        frontier = next
       }
-      return finish()
+      if tree.count == levelStart {
+        result.isComplete = true
+        break
+      }
+      result.depth = level
+      tree.markFrontier(levelStart..<tree.count)
+      frontier = levelStart..<tree.count
     }
+    return finish()
+  }
+
+  /// `range` cut into at most `parts` contiguous shares, in order.
+  static func split(_ range: Range<Int>, into parts: Int) -> [Range<Int>] {
+    let size = (range.count + parts - 1) / max(1, parts)
+    return stride(from: range.lowerBound, to: range.upperBound, by: max(1, size)).map {
+      $0..<min(range.upperBound, $0 + size)
+    }
+  }
+
+  /// The events from the root to `node`, then `event`.
+  func trace(to node: Int, then event: Event, in tree: ExplorationTree, failure: LockstepFailure) -> Trace {
+    var events = [event]
+    var cursor = node
+    while cursor >= 0 {
+      events.append(tree.events[cursor])
+      cursor = Int(tree.parents[cursor])
+    }
+    return Trace(configuration: scope.configuration, events: events.reversed(), check: failure.check)
   }
 }

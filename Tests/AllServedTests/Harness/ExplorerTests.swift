@@ -1,7 +1,9 @@
+import AllServedCommandLine
 import AllServedCore
 import AllServedEngine
 import AllServedHarness
 import AllServedModel
+import Foundation
 import Testing
 
 /// Bounded exhaustive exploration of the model and the implementation.
@@ -68,6 +70,15 @@ struct ExplorerTests {
     walk(try! ReferenceBalancer(configuration: scope.configuration), arrivals: 0, highest: 0, depth: 0)
     #expect(result.states == seen.count)
     #expect(result.states > 100)
+    // Three workers and small batches (many merges, shares that cut through
+    // subtrees) find the same states by the same number of transitions.
+    var parallel = Self.explorer(scope)
+    parallel.workers = 3
+    parallel.batchSize = 7
+    let again = parallel.run()
+    #expect(again.failure == nil)
+    #expect(again.states == result.states && again.transitions == result.transitions && again.depth == result.depth)
+    #expect(again.replayed > result.replayed, "more batches replay more of the tree")
   }
 
   struct NaiveKey: Hashable {
@@ -123,5 +134,81 @@ struct ExplorerTests {
     #expect(shorter.steps.count == 3)
     #expect(Certification.scope(of: padded).sessions == 4)
     #expect(Certification.scope(of: padded).cookies)
+  }
+
+  @Test("The worker pool returns results in job order, and a failing job cancels only the jobs after it")
+  func workerPool() {
+    let results = WorkerPool.run(count: 10, workers: 3, isFailure: { $0 == 6 }) { index, _ in index * index }
+    // Job 6 fails (36 is not 6): every job before it finished, in order.
+    #expect(results.count == 10)
+    #expect(results.prefix(7).map { $0 ?? -1 } == [0, 1, 4, 9, 16, 25, 36])
+    let failing = WorkerPool.run(count: 8, workers: 2, isFailure: { $0 == 2 }) { index, isCancelled in
+      // A job after the failure that is already running sees the cancellation.
+      if index > 2 {
+        for _ in 0..<2_000 where !isCancelled() { usleep(1_000) }
+        return isCancelled() ? -1 : index
+      }
+      return index
+    }
+    #expect(failing.prefix(3).map { $0 ?? -9 } == [0, 1, 2])
+    #expect(failing.dropFirst(3).allSatisfy { $0 == nil || $0 == -1 })
+  }
+
+  /// The report with each configuration's rate (which depends on the machine) taken out.
+  static func withoutRates(_ output: String) -> String {
+    output.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+      if line.hasSuffix("states/s"), let cut = line.range(of: "depth ", options: .backwards) {
+        return String(line[..<cut.lowerBound]) + String(line[cut.lowerBound...].prefix(20))
+      }
+      return line.hasPrefix("  time") ? "  time" : String(line)
+    }.joined(separator: "\n")
+  }
+
+  @Test("allserved explore reports the same for any number of workers, failure or not")
+  func parallelExploreIsDeterministic() throws {
+    var options = ExploreOptions()
+    options.servers = 2
+    options.maximumConnections = 1...2
+    options.sessions = 2
+    options.depth = 5
+    options.stateChanges = false
+    options.jobs = 1
+    let sequential = ExploreCommand.run(options)
+    options.jobs = 3
+    let parallel = ExploreCommand.run(options)
+    #expect(sequential.status == 0 && parallel.status == 0)
+    #expect(Self.withoutRates(sequential.output) == Self.withoutRates(parallel.output))
+    #expect(parallel.output.contains("on 3 threads"))
+    // Four configurations, each with a row.
+    #expect(parallel.output.split(separator: "\n").filter { $0.hasPrefix("  [maxconn=") }.count == 4)
+
+    try #require(Fault.isCompiledIn, "fault sites exist in debug builds")
+    // One server, maxconn 0, 1, 2, maxqueue 1: with maxconn 0 nothing queues, so
+    // the off-by-one queue limit first shows with maxconn 1, in 3 events (see above).
+    var faulty = ExploreOptions()
+    faulty.servers = 1
+    faulty.maximumConnections = 0...2
+    faulty.maximumQueueLength = 1
+    faulty.sessions = 3
+    faulty.depth = 4
+    faulty.stateChanges = false
+    faulty.fault = .maximumQueueOffByOne
+    faulty.jobs = 1
+    let first = ExploreCommand.run(faulty)
+    faulty.jobs = 3
+    let second = ExploreCommand.run(faulty)
+    #expect(first.status == 1 && second.status == 1)
+    #expect(Self.withoutRates(first.output) == Self.withoutRates(second.output))
+    #expect(second.output.contains("[maxconn=1]") && !second.output.contains("[maxconn=2]"))
+    #expect(second.output.contains("shortest counterexample (3 events"))
+    // One configuration: the workers share its levels instead.
+    faulty.maximumConnections = 1...1
+    faulty.jobs = 1
+    let alone = ExploreCommand.run(faulty)
+    faulty.jobs = 2
+    let shared = ExploreCommand.run(faulty)
+    #expect(alone.status == 1 && shared.status == 1)
+    #expect(Self.withoutRates(alone.output) == Self.withoutRates(shared.output))
+    #expect(shared.output.contains("shortest counterexample (3 events"))
   }
 }
