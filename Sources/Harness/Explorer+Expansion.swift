@@ -48,6 +48,9 @@ extension Explorer {
     tree: ExplorationTree, visited: Set<Visit>
   ) -> Expansion {
     var expansion = Expansion()
+    // States this share already found: a later visit in the same share is
+    // never the first, so it is neither checked nor reported again.
+    var found: Set<Visit> = []
     func walk(_ node: Int, _ lockstep: Lockstep<Reference, Candidate>, depth: Int, arrivals: Int, highest: Int) {
       guard depth < frontierDepth else {
         expandNode(node, lockstep, arrivals: arrivals, highest: highest)
@@ -83,7 +86,8 @@ extension Explorer {
         if next.observedOutcome?.isRejected ?? true { continue }
         let (count, _) = Self.arrivals(after: event, arrivals, highest)
         let canonical = key(next)
-        guard !visited.contains(Visit(key: canonical, arrivals: count)) else { continue }
+        let visit = Visit(key: canonical, arrivals: count)
+        guard !visited.contains(visit), found.insert(visit).inserted else { continue }
         // A state invariant depends on the state alone: checked at a state's
         // first visits, never on transitions back to a stored state.
         if let failure = next.stateInvariantFailure() {
