@@ -2,7 +2,6 @@ public import AllServedCore
 public import AllServedEngine
 import AllServedHarness
 import AllServedModel
-import Synchronization
 
 /// The options of `allserved explore`.
 public struct ExploreOptions: Equatable, Sendable {
@@ -32,8 +31,8 @@ public struct ExploreOptions: Equatable, Sendable {
   public var stateChanges = true
   /// A fault planted in the implementation.
   public var fault: Fault?
-  /// Configurations explored at once, each on its own thread: by default one
-  /// per processor. The report is the same for any number.
+  /// Threads sharing each level of the exploration: by default one per
+  /// processor. The report is the same for any number.
   public var jobs = Terminal.processorCount
 
   /// The defaults of the example.
@@ -76,21 +75,26 @@ public enum ExploreCommand {
       "",
     ]
     let configurations = configurations(options)
-    let progress = ProgressBoard(parts: configurations.count)
-    // Configurations side by side first; workers left over share each one's levels.
-    let concurrent = max(1, min(options.jobs, configurations.count))
-    let workers = max(1, options.jobs / concurrent)
     let clock = ContinuousClock()
     let start = clock.now
-    // Each configuration is explored on its own, by threads that build
-    // everything they touch, so no two threads share a buffer.
-    let parts = WorkerPool.run(
-      count: configurations.count, workers: concurrent, isFailure: { $0.result.failure != nil }
-    ) { index, isCancelled in
-      Fault.$active.withValue(options.fault) {
-        explore(
-          configurations[index], options, index: index, workers: workers, progress: progress, isCancelled: isCancelled)
+    // One configuration after another, all threads sharing each level: an
+    // even split, where configurations side by side would leave a thread
+    // idle behind the largest one.
+    var parts: [Part] = []
+    var statesBefore = 0
+    for configuration in configurations {
+      let part = Fault.$active.withValue(options.fault) {
+        explore(configuration, options) { label, depth, found in
+          let elapsed = clock.now - start
+          let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+          let rate = seconds > 0 ? Int(Double(statesBefore + found) / seconds) : 0
+          Terminal.progress(
+            "explore: [\(label)] depth \(depth) · states \(Terminal.grouped(statesBefore + found)) · ~\(Terminal.grouped(rate)) states/s")
+        }
       }
+      parts.append(part)
+      statesBefore += part.result.states
+      if part.result.failure != nil { break }
     }
     let elapsed = clock.now - start
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -102,8 +106,6 @@ public enum ExploreCommand {
     var bytes = 0
     var complete = true
     for part in parts {
-      // Parts after a failing one were cancelled: a sequential run never reaches them.
-      guard let part, !part.result.wasCancelled else { break }
       let result = part.result
       states += result.states
       transitions += result.transitions
@@ -126,12 +128,12 @@ public enum ExploreCommand {
       }
     }
     let rate = seconds > 0 ? Int(Double(states) / seconds) : 0
-    let threads = concurrent * workers
+    let threads = max(1, options.jobs)
     lines += [
       "",
       Terminal.row("distinct states", Terminal.grouped(states)),
       Terminal.row("transitions", Terminal.grouped(transitions)),
-      Terminal.row("events replayed", "\(Terminal.grouped(replayed)) (rebuilding frontier states from the root)"),
+      Terminal.row("events replayed from the root", Terminal.grouped(replayed)),
       Terminal.row("maximum depth", "\(deepest)" + (complete ? " (every state space exhausted)" : " (depth bound reached)")),
       Terminal.row("bytes per stored state", "~\(states > 0 ? bytes / states : 0)"),
       Terminal.row(
@@ -144,8 +146,7 @@ public enum ExploreCommand {
 
   /// Explores one configuration of the scope.
   static func explore(
-    _ configuration: Configuration, _ options: ExploreOptions, index: Int, workers: Int, progress: ProgressBoard,
-    isCancelled: @escaping @Sendable () -> Bool
+    _ configuration: Configuration, _ options: ExploreOptions, progress: (String, Int, Int) -> Void
   ) -> Part {
     var scope = ExplorationScope(configuration: configuration, sessions: options.sessions, depth: options.depth)
     if options.limitChanges { scope.includeLimitChanges() }
@@ -154,50 +155,9 @@ public enum ExploreCommand {
     var explorer = Explorer<ReferenceBalancer, ProductionBalancer, UInt64>(scope: scope) {
       $0.reference.canonicalFingerprint
     }
-    explorer.isCancelled = isCancelled
-    explorer.workers = workers
+    explorer.workers = max(1, options.jobs)
     let label = configuration.servers.map { "maxconn=\($0.maximumConnections)" }.joined(separator: ",")
-    let result = explorer.run { depth, found, _ in
-      progress.update(part: index, label: label, depth: depth, states: found)
-    }
-    progress.finish(part: index, states: result.states)
+    let result = explorer.run { depth, found, _ in progress(label, depth, found) }
     return Part(label: label, result: result)
-  }
-}
-
-/// The progress line of a parallel exploration: every worker reports here,
-/// one line shows the sum.
-final class ProgressBoard: Sendable {
-  private struct State {
-    var states: [Int]
-    var done = 0
-  }
-
-  private let state: Mutex<State>
-  private let parts: Int
-  private let start = ContinuousClock.now
-
-  init(parts: Int) {
-    self.parts = parts
-    state = Mutex(State(states: Array(repeating: 0, count: parts)))
-  }
-
-  func update(part: Int, label: String, depth: Int, states: Int) {
-    state.withLock { state in
-      state.states[part] = states
-      let total = state.states.reduce(0, +)
-      let elapsed = ContinuousClock.now - start
-      let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-      let rate = seconds > 0 ? Int(Double(total) / seconds) : 0
-      Terminal.progress(
-        "explore: \(state.done)/\(parts) done · [\(label)] depth \(depth) · states \(Terminal.grouped(total)) · ~\(Terminal.grouped(rate)) states/s")
-    }
-  }
-
-  func finish(part: Int, states: Int) {
-    state.withLock { state in
-      state.states[part] = states
-      state.done += 1
-    }
   }
 }

@@ -166,16 +166,17 @@ public enum Help {
       --admin              Also explore set weight (0, 1) and set maxconn (0, 1, 2).
       --no-state-changes   Leave out server state changes and shutdown sessions.
       --fault NAME         Plant a fault in the implementation (debug builds).
-      --jobs N             Configurations explored at once (default: one per processor).
+      --jobs N             Threads sharing each level (default: one per processor).
       -h, --help           Show this text.
 
     Explores every event sequence breadth first, deduplicating states by a canonical
     form (session names, time shifted to now, counters dropped). Every transition
     checks I1–I12 and the implementation's agreement. Shows depth, states and states/s
     on a terminal; ends with distinct states, transitions, maximum depth and bytes
-    per stored state. Each maxconn combination is its own exploration; --jobs runs
-    several at once and the report is the same for any N (the first failing
-    combination in order is reported). Exit status: 0 when nothing failed, 1 with
+    per stored state. Only the tree of first visits is stored; each level is
+    rebuilt by replaying it from the root. Each maxconn combination is explored in
+    turn, its levels shared by --jobs threads; the report is the same for any N but
+    for the time and the events replayed. Exit status: 0 when nothing failed, 1 with
     the shortest counterexample (in the trace format), 2 on bad usage.
     """
 

@@ -19,7 +19,6 @@ extension Explorer {
     var successors: [Successor] = []
     var transitions = 0
     var replayed = 0
-    var wasCancelled = false
     /// A target failure was found; nothing after it matters.
     var isFinished = false
   }
@@ -30,13 +29,13 @@ extension Explorer {
   func expand(
     _ batch: Range<Int>, depth: Int, roots: [Lockstep<Reference, Candidate>],
     tree: ExplorationTree, visited: Set<Visit>
-  ) -> [Expansion?] {
+  ) -> [Expansion] {
     let shares = Self.split(batch, into: roots.count)
     guard shares.count > 1 else {
       return [expand(shares[0], depth: depth, from: roots[0], tree: tree, visited: visited)]
     }
     let explorer = self
-    return WorkerPool.run(count: shares.count, workers: shares.count, isFailure: { _ in false }) { index, _ in
+    return WorkerPool.run(count: shares.count, workers: shares.count) { index in
       explorer.expand(shares[index], depth: depth, from: roots[index], tree: tree, visited: visited)
     }
   }
@@ -63,7 +62,7 @@ extension Explorer {
         expansion.replayed += 1
         let (count, top) = Self.arrivals(after: event, arrivals, highest)
         walk(child, next, depth: depth + 1, arrivals: count, highest: top)
-        if expansion.isFinished || expansion.wasCancelled { return }
+        if expansion.isFinished { return }
       }
     }
     func expandNode(_ node: Int, _ lockstep: Lockstep<Reference, Candidate>, arrivals: Int, highest: Int) {
@@ -73,10 +72,6 @@ extension Explorer {
         var next = lockstep
         let failure = next.step(event)
         expansion.transitions += 1
-        if expansion.transitions % checkInterval == 0 && isCancelled() {
-          expansion.wasCancelled = true
-          return
-        }
         if let failure {
           // A failure that is not the target ends its branch.
           guard isTarget(failure) else { continue }

@@ -30,11 +30,6 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
   public var key: @Sendable (Lockstep<Reference, Candidate>) -> Key
   /// Which failures count; the others end their branch.
   public var isTarget: @Sendable (LockstepFailure) -> Bool = { _ in true }
-  /// Asked every ``checkInterval`` transitions: `true` stops the run, which
-  /// then reports itself incomplete.
-  public var isCancelled: @Sendable () -> Bool = { false }
-  /// How many transitions pass between two cancellation checks.
-  public var checkInterval = 1 << 14
   /// Threads expanding each level.
   public var workers = 1
   /// Frontier states expanded between two merges; bounds the memory the
@@ -63,8 +58,6 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
     public var depth = 0
     /// Whether the frontier ran dry before the depth bound.
     public var isComplete = false
-    /// Whether ``Explorer/isCancelled`` stopped the run.
-    public var wasCancelled = false
     /// A shortest failing trace, if any.
     public var counterexample: Trace?
     /// How it fails.
@@ -125,7 +118,6 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
         let outputs = expand(batch, depth: level - 1, roots: roots, tree: tree, visited: visited)
         // Merge in breadth-first order: the first failure, and each state's first visit, as one thread would find them.
         for output in outputs {
-          guard let output else { continue }
           result.transitions += output.transitions
           result.replayed += output.replayed
           for successor in output.successors {
@@ -142,11 +134,6 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
             tree.append(parent: successor.parent, event: successor.event)
             // The set entry (at Swift's 3/4 maximum load) and the tree node.
             result.storedBytes += MemoryLayout<Visit>.stride * 4 / 3 + ExplorationTree.bytesPerNode
-          }
-          if output.wasCancelled {
-            result.wasCancelled = true
-            result.states = visited.count
-            return finish()
           }
         }
         result.states = visited.count
