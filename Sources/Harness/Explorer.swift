@@ -105,7 +105,7 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
         roots.append(root)
       }
     }
-        var visited: Set<Visit> = [Visit(key: key(roots[0]), arrivals: 0)]
+    var visited: Set<Visit> = [Visit(key: key(roots[0]), arrivals: 0)]
     var tree = ExplorationTree()
     // The frontier of level `level` is the nodes at depth `level - 1`, `-1` (the root) first.
     var frontier = -1..<0
