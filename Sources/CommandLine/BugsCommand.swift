@@ -31,7 +31,7 @@ public enum BugsCommand {
       report = check.run(ReferenceBalancer.self, AsPatched2008Balancer.self, mode: .invariantsOnly, isTarget: bug.matches)
     }
     let elapsed = clock.now - start
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let seconds = elapsed.inSeconds
     guard let failure = report.failure else { return Hunt(seed: seed, events: nil, seconds: seconds, shrunk: nil) }
     let shrunk: Trace?
     switch bug.variant {

@@ -68,7 +68,7 @@ public enum CheckCommand {
   }
 
   static func summary(_ report: RandomCheck.Report, options: CheckOptions, elapsed: Duration) -> [String] {
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let seconds = elapsed.inSeconds
     let rate = seconds > 0 ? Int(Double(report.events) / seconds) : 0
     let percent = report.events > 0 ? report.rejected * 1000 / report.events : 0
     let last = options.seed &+ UInt64(options.traces - 1)

@@ -61,12 +61,6 @@ public enum ExploreCommand {
     }
   }
 
-  /// One configuration's exploration, with its label.
-  struct Part: Sendable {
-    var label: String
-    var result: Explorer<ReferenceBalancer, ProductionBalancer, UInt64>.Result
-  }
-
   static func explore(_ options: ExploreOptions) -> (output: String, status: Int32) {
     var lines = [
       "allserved explore: \(options.servers) servers, maxconn \(options.maximumConnections.lowerBound)..\(options.maximumConnections.upperBound), "
@@ -74,39 +68,27 @@ public enum ExploreCommand {
         + (options.fault.map { ", fault '\($0)' planted" } ?? ""),
       "",
     ]
-    let configurations = configurations(options)
     let clock = ContinuousClock()
     let start = clock.now
-    // One configuration after another, all threads sharing each level: an
-    // even split, where configurations side by side would leave a thread
-    // idle behind the largest one.
-    var parts: [Part] = []
-    var statesBefore = 0
-    for configuration in configurations {
-      let part = Fault.$active.withValue(options.fault) {
-        explore(configuration, options) { label, depth, found in
-          let elapsed = clock.now - start
-          let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-          let rate = seconds > 0 ? Int(Double(statesBefore + found) / seconds) : 0
-          Terminal.progress(
-            "explore: [\(label)] depth \(depth) · states \(Terminal.grouped(statesBefore + found)) · ~\(Terminal.grouped(rate)) states/s")
-        }
-      }
-      parts.append(part)
-      statesBefore += part.result.states
-      if part.result.failure != nil { break }
-    }
-    let elapsed = clock.now - start
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    Terminal.endProgress()
     var states = 0
     var transitions = 0
     var replayed = 0
     var deepest = 0
     var bytes = 0
     var complete = true
-    for part in parts {
-      let result = part.result
+    // One configuration after another, all threads sharing each level: an
+    // even split, where configurations side by side would leave a thread
+    // idle behind the largest one.
+    for configuration in configurations(options) {
+      let label = configuration.servers.map { "maxconn=\($0.maximumConnections)" }.joined(separator: ",")
+      let result = Fault.$active.withValue(options.fault) {
+        explore(configuration, options) { depth, found in
+          let seconds = (clock.now - start).inSeconds
+          let rate = seconds > 0 ? Int(Double(states + found) / seconds) : 0
+          Terminal.progress(
+            "explore: [\(label)] depth \(depth) · states \(Terminal.grouped(states + found)) · ~\(Terminal.grouped(rate)) states/s")
+        }
+      }
       states += result.states
       transitions += result.transitions
       replayed += result.replayed
@@ -115,11 +97,12 @@ public enum ExploreCommand {
       bytes += result.storedBytes
       let rate = result.seconds > 0 ? Int(Double(result.states) / result.seconds) : 0
       lines.append(
-        "  [\(part.label)]".padding(30) + "states \(Terminal.grouped(result.states))".padding(18)
+        "  [\(label)]".padding(30) + "states \(Terminal.grouped(result.states))".padding(18)
           + "transitions \(Terminal.grouped(result.transitions))".padding(24)
           + "depth \(result.depth)\(result.isComplete ? " (complete)" : "")".padding(20)
           + "\(Terminal.grouped(rate)) states/s")
       if let failure = result.failure, let trace = result.counterexample {
+        Terminal.endProgress()
         lines += [
           "", "FAIL: \(failure)", "", "--- shortest counterexample (\(trace.steps.count) events; save it under Specs/Traces/) ---",
           TraceFormat.print(trace),
@@ -127,6 +110,8 @@ public enum ExploreCommand {
         return (lines.joined(separator: "\n"), 1)
       }
     }
+    Terminal.endProgress()
+    let seconds = (clock.now - start).inSeconds
     let rate = seconds > 0 ? Int(Double(states) / seconds) : 0
     let threads = max(1, options.jobs)
     lines += [
@@ -146,8 +131,8 @@ public enum ExploreCommand {
 
   /// Explores one configuration of the scope.
   static func explore(
-    _ configuration: Configuration, _ options: ExploreOptions, progress: (String, Int, Int) -> Void
-  ) -> Part {
+    _ configuration: Configuration, _ options: ExploreOptions, progress: (Int, Int) -> Void
+  ) -> Explorer<ReferenceBalancer, ProductionBalancer, UInt64>.Result {
     var scope = ExplorationScope(configuration: configuration, sessions: options.sessions, depth: options.depth)
     if options.limitChanges { scope.includeLimitChanges() }
     if !options.stateChanges { scope.excludeStateChanges() }
@@ -156,8 +141,6 @@ public enum ExploreCommand {
       $0.reference.canonicalFingerprint
     }
     explorer.workers = max(1, options.jobs)
-    let label = configuration.servers.map { "maxconn=\($0.maximumConnections)" }.joined(separator: ",")
-    let result = explorer.run { depth, found, _ in progress(label, depth, found) }
-    return Part(label: label, result: result)
+    return explorer.run { depth, found, _ in progress(depth, found) }
   }
 }

@@ -68,7 +68,7 @@ public enum MutantsCommand {
     let survivors = found.filter { $0.eventsToFailure == nil }
     let events = found.compactMap(\.eventsToFailure).sorted()
     let median = events.isEmpty ? 0 : events[events.count / 2]
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let seconds = elapsed.inSeconds
     lines += [
       "",
       "killed \(found.count - survivors.count) of \(found.count); median \(Terminal.grouped(median)) events to failure; \(Int(seconds * 1000)) ms",

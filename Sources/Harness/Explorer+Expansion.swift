@@ -97,11 +97,7 @@ extension Explorer {
       expansion.successors.append(failing)
       expansion.isFinished = true
     }
-    if share.lowerBound < 0 {
-      expandNode(-1, root, arrivals: 0, highest: 0)
-    } else {
-      walk(-1, root, depth: 0, arrivals: 0, highest: 0)
-    }
+    walk(-1, root, depth: 0, arrivals: 0, highest: 0)
     return expansion
   }
 

@@ -14,8 +14,8 @@ public import AllServedCore
 /// from the root and applying its events again (as TLC keeps its frontier on
 /// disk, the frontier here is kept as paths). A depth-first walk of the tree
 /// meets each level in breadth-first order, so the result is the same as a
-/// queue of states would give, for a few percent of replayed events and
-/// tens of bytes per state instead of kilobytes.
+/// queue of states would give, for about one replayed event per stored state
+/// and tens of bytes per state instead of kilobytes.
 ///
 /// With several ``workers`` each walks its own share of a level's frontier
 /// from a root of its own (no buffer is shared between threads), and the
@@ -105,6 +105,12 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
         roots.append(root)
       }
     }
+    /// The states, and the bytes they hold: their set entries (at Swift's 3/4
+    /// maximum load) and their tree nodes.
+    func count(_ visited: Set<Visit>, _ tree: ExplorationTree) {
+      result.states = visited.count
+      result.storedBytes = visited.count * MemoryLayout<Visit>.stride * 4 / 3 + tree.count * ExplorationTree.bytesPerNode
+    }
     var visited: Set<Visit> = [Visit(key: key(roots[0]), arrivals: 0)]
     var tree = ExplorationTree()
     // The frontier of level `level` is the nodes at depth `level - 1`, `-1` (the root) first.
@@ -126,17 +132,15 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
               result.counterexample = trace(
                 to: successor.parent, then: successor.event, in: tree, failure: failure)
               result.depth = level
-              result.states = visited.count
+              count(visited, tree)
               return finish()
             }
             let visit = Visit(key: successor.key, arrivals: successor.arrivals)
             guard visited.insert(visit).inserted else { continue }
             tree.append(parent: successor.parent, event: successor.event)
-            // The set entry (at Swift's 3/4 maximum load) and the tree node.
-            result.storedBytes += MemoryLayout<Visit>.stride * 4 / 3 + ExplorationTree.bytesPerNode
           }
         }
-        result.states = visited.count
+        count(visited, tree)
         progress(level, result.states, result.transitions)
       }
       if tree.count == levelStart {

@@ -111,45 +111,39 @@ public struct Lockstep<Reference: ReservationSystem, Candidate: ReservationSyste
   /// compares against it, and a historical variant is judged by the
   /// invariants alone, so ``snapshot`` and ``lastOutcome`` stay as they were.
   public mutating func step(_ event: Event) -> LockstepFailure? {
-    steps += 1
-    switch mode {
-    case .differential:
-      let before = snapshot
-      let expected = reference.apply(event)
-      let actual = candidate.apply(event)
-      lastOutcome = expected
-      lastCandidateOutcome = actual
-      snapshot = reference.snapshot
+    let before = observedSnapshot
+    let (expected, actual) = advance(event)
+    if let expected {
       if expected != actual {
         let check = expected.isRejected != actual.isRejected ? "rejection" : "outcome"
         return LockstepFailure(step: steps, check: check, reference: "\(expected)", candidate: "\(actual)")
       }
       if let failure = compareSnapshots() { return failure }
-      return invariantFailure(from: before, event, expected, snapshot)
-    case .invariantsOnly:
-      let before = candidateSnapshot
-      let actual = candidate.apply(event)
-      lastCandidateOutcome = actual
-      let after = candidate.snapshot
-      judgedCandidateSnapshot = after
-      return invariantFailure(from: before, event, actual, after)
     }
+    return invariantFailure(from: before, event, actual, observedSnapshot)
   }
 
   /// Applies an event that already passed every check from this very state,
   /// without checking again: the explorer rebuilds stored states this way.
   /// Both systems are deterministic, so the state is the one checked before.
   public mutating func reapply(_ event: Event) {
+    _ = advance(event)
+  }
+
+  /// Applies `event` to the driven systems and records their outcomes and
+  /// the judged snapshot; the reference's outcome is `nil` when it is not driven.
+  private mutating func advance(_ event: Event) -> (reference: Outcome?, candidate: Outcome) {
     steps += 1
-    switch mode {
-    case .differential:
-      lastOutcome = reference.apply(event)
-      lastCandidateOutcome = candidate.apply(event)
+    let expected = mode == .differential ? reference.apply(event) : nil
+    let actual = candidate.apply(event)
+    lastCandidateOutcome = actual
+    if let expected {
+      lastOutcome = expected
       snapshot = reference.snapshot
-    case .invariantsOnly:
-      lastCandidateOutcome = candidate.apply(event)
+    } else {
       judgedCandidateSnapshot = candidate.snapshot
     }
+    return (expected, actual)
   }
 
   /// Checks the last step against a trace step's expectations.

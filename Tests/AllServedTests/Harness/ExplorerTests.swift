@@ -157,6 +157,13 @@ struct ExplorerTests {
     }.joined(separator: "\n")
   }
 
+  /// `allserved explore` with `options` on `jobs` threads.
+  static func explore(_ options: ExploreOptions, jobs: Int) -> (output: String, status: Int32) {
+    var options = options
+    options.jobs = jobs
+    return ExploreCommand.run(options)
+  }
+
   @Test("allserved explore reports the same for any number of workers, failure or not")
   func parallelExploreIsDeterministic() throws {
     var options = ExploreOptions()
@@ -165,10 +172,8 @@ struct ExplorerTests {
     options.sessions = 2
     options.depth = 5
     options.stateChanges = false
-    options.jobs = 1
-    let sequential = ExploreCommand.run(options)
-    options.jobs = 3
-    let parallel = ExploreCommand.run(options)
+    let sequential = Self.explore(options, jobs: 1)
+    let parallel = Self.explore(options, jobs: 3)
     #expect(sequential.status == 0 && parallel.status == 0)
     #expect(Self.withoutRates(sequential.output) == Self.withoutRates(parallel.output))
     #expect(parallel.output.contains("on 3 threads"))
@@ -186,20 +191,16 @@ struct ExplorerTests {
     faulty.depth = 4
     faulty.stateChanges = false
     faulty.fault = .maximumQueueOffByOne
-    faulty.jobs = 1
-    let first = ExploreCommand.run(faulty)
-    faulty.jobs = 3
-    let second = ExploreCommand.run(faulty)
+    let first = Self.explore(faulty, jobs: 1)
+    let second = Self.explore(faulty, jobs: 3)
     #expect(first.status == 1 && second.status == 1)
     #expect(Self.withoutRates(first.output) == Self.withoutRates(second.output))
     #expect(second.output.contains("[maxconn=1]") && !second.output.contains("[maxconn=2]"))
     #expect(second.output.contains("shortest counterexample (3 events"))
     // One configuration: the same report.
     faulty.maximumConnections = 1...1
-    faulty.jobs = 1
-    let alone = ExploreCommand.run(faulty)
-    faulty.jobs = 2
-    let shared = ExploreCommand.run(faulty)
+    let alone = Self.explore(faulty, jobs: 1)
+    let shared = Self.explore(faulty, jobs: 2)
     #expect(alone.status == 1 && shared.status == 1)
     #expect(Self.withoutRates(alone.output) == Self.withoutRates(shared.output))
     #expect(shared.output.contains("shortest counterexample (3 events"))
