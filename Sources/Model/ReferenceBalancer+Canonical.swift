@@ -1,15 +1,28 @@
-import AllServedCore
+package import AllServedCore
 
 extension ReferenceBalancer {
   /// The state with everything that cannot change future behaviour forgotten,
   /// for bounded exhaustive exploration: two states with equal canonical forms
-  /// accept the same event sequences with the same outcomes, up to session
-  /// names and counters.
+  /// accept the same event sequences with the same outcomes, up to a renaming
+  /// of sessions, counters and the fields the rules no longer read.
   ///
-  /// - Sessions are renamed 1, 2, … in identifier order, which keeps every
-  ///   comparison the rules make (freshness, kill order, FIFO keys).
-  /// - Time is shifted so that `now` is 0; only differences of times matter.
-  ///   A warm-up that has ended is forgotten.
+  /// - Sessions are a multiset. Each is described by what the rules can still
+  ///   read of it (``canonicalWords(of:)``), its place in its queue included;
+  ///   the descriptions are sorted and the sessions renamed 1, 2, … in that
+  ///   order. Identifier order is read by one rule only, the kill order of
+  ///   `shutdown sessions` (R-SHUTDOWN-SESSIONS), and every victim there is
+  ///   ended the same way on the same server, so the order changes nothing
+  ///   but the order of the outcome's list. Freshness (R-ARRIVE-FRESH-ID)
+  ///   needs only the highest identifier, which becomes the session count.
+  /// - Fields the rules never read again are forgotten (dead-variable
+  ///   reduction): the request time, `wasRedispatched` and `isDirect` always
+  ///   (read, if at all, only during the event that sets them); the queue
+  ///   key unless the session may still wait in a queue; retries, previous
+  ///   server and hash key once established.
+  /// - Time is shifted so that `now` is 0: deadlines become durations, queue
+  ///   keys become ranks counted back from `now` (the rules only compare
+  ///   them, R-DEQUEUE-OLDEST-HEAD, and every new key is `now`). A warm-up
+  ///   that has ended is forgotten.
   /// - Counters are dropped: no rule reads them.
   /// - Round-robin turns are taken relative to the virtual time, and turns
   ///   already passed are all "now"; leastconn stamps become ranks.
@@ -18,11 +31,11 @@ extension ReferenceBalancer {
   /// `R-LB-LEASTCONN`, `R-TIME-WARMUP-DEQUEUE`), so two servers with the same
   /// settings are still not interchangeable.
   ///
-  /// - Complexity: O(*s* log *s* + *n* log *n*).
+  /// - Complexity: O(*n*² + *s* log *s*) for *n* sessions and *s* servers.
   package var canonicalized: ReferenceBalancer {
     var copy = self
-    var names: [SessionID: SessionID] = [:]
-    for (rank, session) in sessions.enumerated() { names[session.id] = SessionID(rank + 1) }
+    let order = canonicalOrder
+    let names = canonicalNames
     func name(_ id: SessionID) -> SessionID { names[id] ?? id }
     func shifted(_ phase: SessionPhase) -> SessionPhase {
       switch phase {
@@ -31,15 +44,16 @@ extension ReferenceBalancer {
       case .dequeued, .redistributed, .connecting, .established: phase
       }
     }
-    copy.sessions = sessions.map { session in
+    copy.sessions = order.map { index in
+      let session = sessions[index]
+      let settled = session.phase == .established
       var renamed = Session(
-        id: name(session.id), phase: shifted(session.phase), requestTime: session.requestTime - now,
-        queueKey: session.queueKey - now, hashKey: session.hashKey, retriesLeft: session.retriesLeft)
+        id: name(session.id), phase: shifted(session.phase), requestTime: 0,
+        queueKey: queueKeyIsLive(session) ? -queueKeyRank(session.queueKey) : Milliseconds.min,
+        hashKey: settled ? nil : session.hashKey, retriesLeft: settled ? 0 : session.retriesLeft)
       renamed.assigned = session.assigned
       renamed.slot = session.slot
-      renamed.previous = session.previous
-      renamed.isDirect = session.isDirect
-      renamed.wasRedispatched = session.wasRedispatched
+      renamed.previous = settled ? nil : session.previous
       return renamed
     }
     copy.backendQueue = backendQueue.map(name)
@@ -58,26 +72,104 @@ extension ReferenceBalancer {
     copy.now = 0
     return copy
   }
+
+  /// The indices of `sessions` in canonical order: by ``canonicalWords(of:)``,
+  /// ties (interchangeable sessions) in identifier order.
+  var canonicalOrder: [Int] {
+    let words = sessions.map(canonicalWords)
+    return sessions.indices.sorted { words[$0].lexicographicallyPrecedes(words[$1]) || (words[$0] == words[$1] && $0 < $1) }
+  }
+
+  /// The name each live session takes in ``canonicalized``: an event of this
+  /// state, renamed so, is the same event of the canonical form.
+  package var canonicalNames: [SessionID: SessionID] {
+    var names: [SessionID: SessionID] = [:]
+    for (rank, index) in canonicalOrder.enumerated() { names[sessions[index].id] = SessionID(rank + 1) }
+    return names
+  }
+
+  /// Whether a rule may still read the session's queue key: while it waits,
+  /// and, keyed by arrival, while it may be placed again (a redistributed
+  /// session always; after its connects, only under `option redispatch`).
+  func queueKeyIsLive(_ session: Session) -> Bool {
+    switch session.phase {
+    case .queued: true
+    case .established: false
+    case .redistributed: !configuration.semantics.queueKeyIsJoinTime
+    case .dequeued, .connecting, .turnaround: !configuration.semantics.queueKeyIsJoinTime && configuration.redispatch
+    }
+  }
+
+  /// A live queue key as a rank counted back from `now`: 0 for `now`, then 1,
+  /// 2, … for each older distinct live key. Keys are only compared, and no key
+  /// is ever later than `now`, so ranks order them as their values do.
+  ///
+  /// - Complexity: O(*n*²), without allocating.
+  func queueKeyRank(_ key: Milliseconds) -> Int {
+    guard key != now else { return 0 }
+    var rank = 1
+    for (index, other) in sessions.enumerated() where queueKeyIsLive(other) && other.queueKey > key && other.queueKey != now {
+      let seen = sessions[..<index].contains { queueKeyIsLive($0) && $0.queueKey == other.queueKey }
+      if !seen { rank += 1 }
+    }
+    return rank
+  }
+
+  /// What the rules can still read of a session, as words, its name left
+  /// out: two sessions with equal words are interchangeable.
+  func canonicalWords(of session: Session) -> [Int] {
+    var words: [Int] = []
+    forEachCanonicalWord(of: session) { words.append($0) }
+    return words
+  }
+
+  /// Calls `body` with each word of ``canonicalWords(of:)``, in order, without allocating.
+  func forEachCanonicalWord(of session: Session, _ body: (Int) -> Void) {
+    let settled = session.phase == .established
+    switch session.phase {
+    case .queued(let queue, let deadline):
+      body(1)
+      switch queue {
+      case .backend:
+        body(-1)
+        body(backendQueue.firstIndex(of: session.id) ?? -1)
+      case .server(let server):
+        body(server.index)
+        body(servers[server.index].queue.firstIndex(of: session.id) ?? -1)
+      }
+      body(deadline.map { $0 - now } ?? Int.min)
+    case .dequeued: body(2)
+    case .redistributed: body(3)
+    case .connecting: body(4)
+    case .turnaround(let until):
+      body(5)
+      body(until - now)
+    case .established: body(6)
+    }
+    body(queueKeyIsLive(session) ? queueKeyRank(session.queueKey) : -1)
+    body(session.assigned?.index ?? -1)
+    body(session.slot?.index ?? -1)
+    body(settled ? -1 : session.previous?.index ?? -1)
+    body(settled ? -1 : session.retriesLeft)
+    body(settled || session.hashKey == nil ? -1 : Int(session.hashKey ?? 0))
+  }
 }
 
 extension ReferenceBalancer {
   /// A 64-bit fingerprint of ``canonicalized``, the key of the explorer's
   /// visited set (TLC keeps fingerprints the same way). Equal canonical forms
   /// give equal fingerprints; two distinct ones collide with a probability of
-  /// about 2⁻⁶⁴. Every stored property is mixed in except the counters, which
-  /// the canonical form zeroes, and the configuration, which one exploration
-  /// never changes.
+  /// about 2⁻⁶⁴. Every stored property is mixed in except those the canonical
+  /// form forgets, and the configuration, which one exploration never changes.
   ///
-  /// - Complexity: O(*s* log *s* + *n*²) for *n* servers, without building a copy.
+  /// The sessions, a multiset, are mixed in as the wrapping sum of each one's
+  /// own well-mixed fingerprint, which needs no sorting and no buffer.
+  ///
+  /// - Complexity: O(*n*² + *s*²) for *n* sessions and *s* servers, without building a copy.
   package var canonicalFingerprint: UInt64 {
     var mixer = FingerprintMixer()
-    // The canonical form's fields, computed in place: names are ranks (the
-    // sessions are sorted by identifier), times are relative to `now`, stamps
-    // are ranks, counters are left out.
-    func name(_ id: SessionID) -> Int { (position(of: id) ?? -1) + 1 }
     mixer.add(sessionCount, sessions.count, servers.count)
     mixer.add(backendQueue.count)
-    for id in backendQueue { mixer.add(name(id)) }
     for (index, server) in servers.enumerated() {
       // The stamp's rank among the servers', without sorting into a new array.
       var rank = 0
@@ -88,28 +180,14 @@ extension ReferenceBalancer {
       mixer.add(warmingStart ?? Int.min, server.served, server.connections)
       mixer.add(max(0, server.roundRobinPass - roundRobinTime), rank, server.leastConnectionsKey)
       mixer.add(server.queue.count)
-      for id in server.queue { mixer.add(name(id)) }
     }
-    for (rank, session) in sessions.enumerated() {
-      mixer.add(rank + 1, session.requestTime - now, session.queueKey - now, Int(session.hashKey ?? 0))
-      mixer.add(session.hashKey == nil ? 0 : 1, session.assigned?.index ?? -1, session.slot?.index ?? -1)
-      mixer.add(session.previous?.index ?? -1, session.isDirect ? 1 : 0, session.retriesLeft)
-      mixer.add(session.wasRedispatched ? 1 : 0)
-      switch session.phase {
-      case .queued(let queue, let deadline):
-        let index: Int
-        switch queue {
-        case .backend: index = -1
-        case .server(let server): index = server.index
-        }
-        mixer.add(1, index, deadline.map { $0 - now } ?? Int.min)
-      case .dequeued: mixer.add(2)
-      case .redistributed: mixer.add(3)
-      case .connecting: mixer.add(4)
-      case .turnaround(let until): mixer.add(5, until - now)
-      case .established: mixer.add(6)
-      }
+    var sessionSum: UInt64 = 0
+    for session in sessions {
+      var own = FingerprintMixer()
+      forEachCanonicalWord(of: session) { own.add($0) }
+      sessionSum &+= own.finalized
     }
+    mixer.add(Int(bitPattern: UInt(sessionSum)))
     guard let rounds = fastRoundRobin else {
       mixer.add(-1)
       return mixer.value
@@ -140,6 +218,18 @@ extension ReferenceBalancer.FastWeightedRoundRobin.Place {
 /// Swift's `Hasher`, and a multiply and a shift per word.
 struct FingerprintMixer {
   private(set) var value: UInt64 = 0x243F_6A88_85A3_08D3
+
+  /// The value with every bit depending on every word (MurmurHash3's
+  /// finalizer), so that sums of finalized values stay well spread.
+  var finalized: UInt64 {
+    var mixed = value
+    mixed ^= mixed >> 33
+    mixed &*= 0xFF51_AFD7_ED55_8CCD
+    mixed ^= mixed >> 33
+    mixed &*= 0xC4CE_B9FE_1A85_EC53
+    mixed ^= mixed >> 33
+    return mixed
+  }
 
   mutating func add(_ word: Int) {
     value = (value ^ UInt64(bitPattern: Int64(word))) &* 0x9E37_79B9_7F4A_7C15

@@ -1,0 +1,145 @@
+import AllServedCore
+import AllServedHarness
+import AllServedModel
+import Testing
+
+/// The canonical form forgets session names, their order, dead fields and
+/// absolute times. That is sound only if states with one canonical form are
+/// bisimilar: the same events (renamed) enabled, each with the same result
+/// and a successor of the same canonical form. These tests check exactly
+/// that, over every state of small scopes, for every state met again.
+@Suite("Canonical form")
+struct CanonicalFormTests {
+  /// A canonical form and the arrivals so far, by fingerprint (the explorer
+  /// tests show that fingerprints tell these scopes' forms apart).
+  struct Key: Hashable {
+    var fingerprint: UInt64
+    var arrivals: Int
+
+    init(_ model: ReferenceBalancer, arrivals: Int) {
+      fingerprint = model.canonicalFingerprint
+      self.arrivals = arrivals
+    }
+  }
+
+  /// A concrete state and what the explorer knows along its path.
+  struct Reached {
+    var model: ReferenceBalancer
+    var arrivals: Int
+    var highest: Int
+  }
+
+  static func isArrival(_ event: Event) -> Bool {
+    if case .arrive = event { return true }
+    return false
+  }
+
+  /// `event` with its session renamed to the canonical name; an arrival takes
+  /// the next canonical name.
+  static func renamed(_ event: Event, _ names: [SessionID: SessionID]) -> Event {
+    func name(_ id: SessionID) -> SessionID { names[id] ?? SessionID(-1) }
+    switch event {
+    case .arrive(_, let cookie, let hashKey): return .arrive(SessionID(names.count + 1), cookie: cookie, hashKey: hashKey)
+    case .run(let id): return .run(name(id))
+    case .connectSucceeded(let id): return .connectSucceeded(name(id))
+    case .connectFailed(let id, let failure): return .connectFailed(name(id), failure)
+    case .close(let id): return .close(name(id))
+    case .abort(let id): return .abort(name(id))
+    case .queueTimeout(let id): return .queueTimeout(name(id))
+    case .setState, .setWeight, .setMaximumConnections, .shutdownSessions, .tick, .queueTask: return event
+    }
+  }
+
+  /// One step ahead of `state`: each enabled event, renamed, with whether it
+  /// was rejected and the canonical form it leads to.
+  static func future(of state: Reached, scope: ExplorationScope) -> [Event: (rejected: Bool, next: Key)] {
+    var future: [Event: (rejected: Bool, next: Key)] = [:]
+    let names = state.model.canonicalNames
+    for event in EventGenerator.enabledEvents(
+      for: state.model.snapshot, scope: scope, nextSession: SessionID(state.highest + 1), arrivals: state.arrivals)
+    {
+      var next = state.model
+      let rejected = next.apply(event).isRejected
+      let arrivals = state.arrivals + (isArrival(event) ? 1 : 0)
+      future[renamed(event, names)] = (rejected, Key(next, arrivals: arrivals))
+    }
+    return future
+  }
+
+  /// Walks `scope` breadth first, one concrete state per canonical form, and
+  /// compares every state met again with the first of its form.
+  ///
+  /// - Returns: The distinct forms, and the states met again that differed
+  ///   from the first of their form (each compared).
+  static func checkBisimilar(_ scope: ExplorationScope) throws -> (forms: Int, compared: Int) {
+    let root = Reached(model: try ReferenceBalancer(configuration: scope.configuration), arrivals: 0, highest: 0)
+    var first: [Key: Reached] = [Key(root.model, arrivals: 0): root]
+    var futures: [Key: [Event: (rejected: Bool, next: Key)]] = [:]
+    var level = [root]
+    var compared = 0
+    for _ in 0..<scope.depth {
+      var nextLevel: [Reached] = []
+      for state in level {
+        for event in EventGenerator.enabledEvents(
+          for: state.model.snapshot, scope: scope, nextSession: SessionID(state.highest + 1), arrivals: state.arrivals)
+        {
+          var model = state.model
+          guard !model.apply(event).isRejected else { continue }
+          let reached = Reached(
+            model: model, arrivals: state.arrivals + (isArrival(event) ? 1 : 0),
+            highest: isArrival(event) ? event.session?.number ?? state.highest : state.highest)
+          let key = Key(model, arrivals: reached.arrivals)
+          guard let representative = first[key] else {
+            first[key] = reached
+            nextLevel.append(reached)
+            continue
+          }
+          guard representative.model != reached.model else { continue }
+          compared += 1
+          let expected = futures[key] ?? future(of: representative, scope: scope)
+          futures[key] = expected
+          let actual = future(of: reached, scope: scope)
+          try #require(
+            Set(actual.keys) == Set(expected.keys),
+            "\(reached.model.snapshot) and \(representative.model.snapshot) enable different events")
+          for (renamedEvent, outcome) in actual {
+            let other = try #require(expected[renamedEvent])
+            try #require(
+              outcome.rejected == other.rejected && outcome.next == other.next,
+              "\(renamedEvent) from \(reached.model.snapshot) and from \(representative.model.snapshot) lead to different forms")
+          }
+        }
+      }
+      level = nextLevel
+    }
+    return (first.count, compared)
+  }
+
+  @Test("States with one canonical form are bisimilar: 2008 rules, redispatch, queue timeouts, state changes")
+  func bisimilarDesign2008() throws {
+    var scope = ExplorationScope(
+      configuration: Configuration(
+        retries: 1, redispatch: true, queueTimeout: 1000,
+        servers: [ServerConfiguration(maximumConnections: 1), ServerConfiguration(maximumConnections: 1, maximumQueueLength: 1)]),
+      sessions: 3, depth: 5)
+    scope.shutdowns = true
+    let (forms, compared) = try Self.checkBisimilar(scope)
+    #expect(forms > 1000)
+    // Renaming, order and dead fields merge many states: the check is not vacuous.
+    #expect(compared > 1000, "only \(compared) states met again differed from the first of their form")
+  }
+
+  @Test("States with one canonical form are bisimilar: HAProxy 2.6 rules, leastconn, join-time queue keys")
+  func bisimilarHAProxy26() throws {
+    var scope = ExplorationScope(
+      configuration: Configuration(
+        algorithm: .leastConnections, retries: 1, redispatch: true,
+        servers: [ServerConfiguration(maximumConnections: 1), ServerConfiguration(maximumConnections: 2)],
+        semantics: .haproxy26),
+      sessions: 3, depth: 5)
+    scope.cookies = false
+    let (forms, compared) = try Self.checkBisimilar(scope)
+    #expect(forms > 500)
+    #expect(compared > 500, "only \(compared) states met again differed from the first of their form")
+  }
+}
