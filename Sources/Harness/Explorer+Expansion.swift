@@ -28,7 +28,7 @@ extension Explorer {
   /// - Returns: Each worker's share, in order.
   func expand(
     _ batch: Range<Int>, depth: Int, roots: [Lockstep<Reference, Candidate>],
-    tree: ExplorationTree, visited: Set<Visit>
+    tree: ExplorationTree, visited: VisitedStates<Key>
   ) -> [Expansion] {
     let shares = Self.split(batch, into: roots.count)
     guard shares.count > 1 else {
@@ -44,12 +44,12 @@ extension Explorer {
   /// (at `depth`), applying each tree event again, and expands them.
   func expand(
     _ share: Range<Int>, depth frontierDepth: Int, from root: Lockstep<Reference, Candidate>,
-    tree: ExplorationTree, visited: Set<Visit>
+    tree: ExplorationTree, visited: VisitedStates<Key>
   ) -> Expansion {
     var expansion = Expansion()
     // States this share already found: a later visit in the same share is
     // never the first, so it is neither checked nor reported again.
-    var found: Set<Visit> = []
+    var found = VisitedStates<Key>()
     func walk(_ node: Int, _ lockstep: Lockstep<Reference, Candidate>, depth: Int, arrivals: Int, highest: Int) {
       guard depth < frontierDepth else {
         expandNode(node, lockstep, arrivals: arrivals, highest: highest)
@@ -81,8 +81,7 @@ extension Explorer {
         if next.observedOutcome?.isRejected ?? true { continue }
         let (count, _) = Self.arrivals(after: event, arrivals, highest)
         let canonical = key(next)
-        let visit = Visit(key: canonical, arrivals: count)
-        guard !visited.contains(visit), found.insert(visit).inserted else { continue }
+        guard !visited.contains(canonical, arrivals: count), found.insert(canonical, arrivals: count) else { continue }
         // A state invariant depends on the state alone: checked at a state's
         // first visits, never on transitions back to a stored state.
         if let failure = next.stateInvariantFailure() {

@@ -64,14 +64,9 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
     public var failure: LockstepFailure?
     /// Seconds spent.
     public var seconds = 0.0
-    /// Bytes held per stored state, times the states: its set entry and its
-    /// node in the tree of first visits.
+    /// Bytes held for the stored states: the visited store and the tree of
+    /// first visits.
     public var storedBytes = 0
-  }
-
-  struct Visit: Hashable, Sendable {
-    var key: Key
-    var arrivals: Int
   }
 
   /// Explores the scope.
@@ -105,13 +100,13 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
         roots.append(root)
       }
     }
-    /// The states, and the bytes they hold: their set entries (at Swift's 3/4
-    /// maximum load) and their tree nodes.
-    func count(_ visited: Set<Visit>, _ tree: ExplorationTree) {
+    /// The states, and the bytes they hold: their store and their tree nodes.
+    func count(_ visited: VisitedStates<Key>, _ tree: ExplorationTree) {
       result.states = visited.count
-      result.storedBytes = visited.count * MemoryLayout<Visit>.stride * 4 / 3 + tree.count * ExplorationTree.bytesPerNode
+      result.storedBytes = visited.bytes + tree.count * ExplorationTree.bytesPerNode
     }
-    var visited: Set<Visit> = [Visit(key: key(roots[0]), arrivals: 0)]
+    var visited = VisitedStates<Key>()
+    visited.insert(key(roots[0]), arrivals: 0)
     var tree = ExplorationTree()
     // The frontier of level `level` is the nodes at depth `level - 1`, `-1` (the root) first.
     var frontier = -1..<0
@@ -135,8 +130,7 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
               count(visited, tree)
               return finish()
             }
-            let visit = Visit(key: successor.key, arrivals: successor.arrivals)
-            guard visited.insert(visit).inserted else { continue }
+            guard visited.insert(successor.key, arrivals: successor.arrivals) else { continue }
             tree.append(parent: successor.parent, event: successor.event)
           }
         }

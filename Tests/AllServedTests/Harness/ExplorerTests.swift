@@ -136,6 +136,35 @@ struct ExplorerTests {
     #expect(Certification.scope(of: padded).cookies)
   }
 
+  @Test("The fingerprint set keeps every fingerprint through its growth, zero included, and nothing else")
+  func fingerprintSet() {
+    var set = FingerprintSet()
+    #expect(set.count == 0 && !set.contains(0) && !set.contains(42))
+    var random = SplitMix64(seed: 7)
+    var inserted: [UInt64] = [0, 1, UInt64.max]
+    // Low bits alike, high bits alike: both must still spread over the table.
+    inserted += (1...500).map { UInt64($0) << 40 }
+    inserted += (2...500).map { UInt64($0) }
+    inserted += (0..<20_000).map { _ in random.next() }
+    var rejected = 0
+    for value in inserted where !set.insert(value) { rejected += 1 }
+    #expect(rejected == 0, "every value was new")
+    #expect(set.count == inserted.count)
+    #expect(inserted.allSatisfy(set.contains))
+    // Inserting again changes nothing.
+    var insertedAgain = 0
+    for value in inserted where set.insert(value) { insertedAgain += 1 }
+    #expect(insertedAgain == 0)
+    #expect(set.count == inserted.count)
+    // Values never inserted are not found (another seed: collisions with 21,000 values are vanishingly unlikely).
+    var other = SplitMix64(seed: 8)
+    let strangers = (0..<20_000).map { _ in other.next() }
+    #expect(!strangers.contains(where: set.contains))
+    #expect(!set.contains(501) && !set.contains(501 << 40))
+    // At most 3/4 full, so at least 8 × 4/3 bytes per fingerprint.
+    #expect(set.bytes >= set.count * 8 * 4 / 3)
+  }
+
   @Test("The worker pool returns every result in job order, whatever thread ran it")
   func workerPool() {
     let results = WorkerPool.run(count: 10, workers: 3) { index in index * index }
