@@ -28,7 +28,7 @@ extension Explorer {
   /// - Returns: Each worker's share, in order.
   func expand(
     _ batch: Range<Int>, depth: Int, roots: [Lockstep<Reference, Candidate>],
-    tree: ExplorationTree, visited: VisitedStates<Key>
+    tree: ExplorationTree, visited: VisitedStates
   ) -> [Expansion] {
     let shares = Self.split(batch, into: roots.count)
     guard shares.count > 1 else {
@@ -44,12 +44,12 @@ extension Explorer {
   /// (at `depth`), applying each tree event again, and expands them.
   func expand(
     _ share: Range<Int>, depth frontierDepth: Int, from root: Lockstep<Reference, Candidate>,
-    tree: ExplorationTree, visited: VisitedStates<Key>
+    tree: ExplorationTree, visited: VisitedStates
   ) -> Expansion {
     var expansion = Expansion()
     // States this share already found: a later visit in the same share is
     // never the first, so it is neither checked nor reported again.
-    var found = VisitedStates<Key>()
+    var found = VisitedStates()
     func walk(_ node: Int, _ lockstep: Lockstep<Reference, Candidate>, depth: Int, arrivals: Int, highest: Int) {
       guard depth < frontierDepth else {
         expandNode(node, lockstep, arrivals: arrivals, highest: highest)

@@ -101,11 +101,11 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
       }
     }
     /// The states, and the bytes they hold: their store and their tree nodes.
-    func count(_ visited: VisitedStates<Key>, _ tree: ExplorationTree) {
+    func count(_ visited: VisitedStates, _ tree: ExplorationTree) {
       result.states = visited.count
       result.storedBytes = visited.bytes + tree.count * ExplorationTree.bytesPerNode
     }
-    var visited = VisitedStates<Key>()
+    var visited = VisitedStates()
     visited.insert(key(roots[0]), arrivals: 0)
     var tree = ExplorationTree()
     // The frontier of level `level` is the nodes at depth `level - 1`, `-1` (the root) first.

@@ -2,47 +2,45 @@
 /// of arrivals on its path (which bounds what may still arrive).
 ///
 /// Keys that are 64-bit fingerprints (what `allserved explore` uses) go into
-/// a ``FingerprintSet``, with the arrivals mixed in: a word per slot, with no
-/// hashing and no generic dispatch on the explorer's hottest path. Any other
-/// key (a whole historical system, say) goes into a `Set`.
-struct VisitedStates<Key: Hashable & Sendable>: Sendable {
-  private struct Visit: Hashable, Sendable {
-    var key: Key
+/// a ``FingerprintSet``, with the arrivals mixed in: a word per slot, no
+/// hashing. Any other key (a whole historical system, say) goes into a `Set`.
+/// The store itself is not generic, so the explorer's unspecialized code
+/// looks up no type metadata to reach it, on its hottest path.
+struct VisitedStates: Sendable {
+  /// Unchecked: `AnyHashable` is not `Sendable`, but every key put in one
+  /// here is (``insert(_:arrivals:)`` requires it).
+  private struct Visit: Hashable, @unchecked Sendable {
+    var key: AnyHashable
     var arrivals: Int
   }
 
-  /// Decided once: whether keys are fingerprints.
-  private let keysAreFingerprints = Key.self == UInt64.self
   private var fingerprints = FingerprintSet()
   private var visits: Set<Visit> = []
 
   init() {}
 
   /// The number of states stored.
-  var count: Int { keysAreFingerprints ? fingerprints.count : visits.count }
+  var count: Int { fingerprints.count + visits.count }
 
-  /// The bytes the store holds: the fingerprint table, or the set's entries
-  /// at Swift's maximum load of 3/4.
-  var bytes: Int {
-    keysAreFingerprints ? fingerprints.bytes : visits.count * MemoryLayout<Visit>.stride * 4 / 3
-  }
+  /// The bytes the store holds: the fingerprint table, and the set's entries
+  /// at Swift's maximum load of 3/4 (without what their keys hold).
+  var bytes: Int { fingerprints.bytes + visits.count * MemoryLayout<Visit>.stride * 4 / 3 }
 
   /// Whether the state is stored.
-  func contains(_ key: Key, arrivals: Int) -> Bool {
-    keysAreFingerprints
-      ? fingerprints.contains(Self.fingerprint(key, arrivals)) : visits.contains(Visit(key: key, arrivals: arrivals))
+  func contains<Key: Hashable & Sendable>(_ key: Key, arrivals: Int) -> Bool {
+    if Key.self == UInt64.self { return fingerprints.contains(Self.fingerprint(key, arrivals)) }
+    return visits.contains(Visit(key: AnyHashable(key), arrivals: arrivals))
   }
 
   /// Stores the state; `false` if it was stored already.
   @discardableResult
-  mutating func insert(_ key: Key, arrivals: Int) -> Bool {
-    keysAreFingerprints
-      ? fingerprints.insert(Self.fingerprint(key, arrivals))
-      : visits.insert(Visit(key: key, arrivals: arrivals)).inserted
+  mutating func insert<Key: Hashable & Sendable>(_ key: Key, arrivals: Int) -> Bool {
+    if Key.self == UInt64.self { return fingerprints.insert(Self.fingerprint(key, arrivals)) }
+    return visits.insert(Visit(key: AnyHashable(key), arrivals: arrivals)).inserted
   }
 
   /// A fingerprint key with the arrivals mixed in; called only when `Key` is `UInt64`.
-  private static func fingerprint(_ key: Key, _ arrivals: Int) -> UInt64 {
+  private static func fingerprint<Key>(_ key: Key, _ arrivals: Int) -> UInt64 {
     unsafeBitCast(key, to: UInt64.self) ^ (UInt64(truncatingIfNeeded: arrivals) &* 0xC2B2_AE3D_27D4_EB4F)
   }
 }
