@@ -313,37 +313,48 @@ private struct StepChecks {
   // I9-FIFO: queues only grow at the tail; dequeues take heads, oldest first,
   // ties to the server's own queue; only usable servers take from the backend.
   private mutating func firstInFirstOut() {
-    // Most events hand nothing over and leave every queue alone: check that first, allocation-free.
+    // Most events hand nothing over and leave every queue alone: check that first.
     if outcome.handovers.isEmpty && before.backend.queue == after.backend.queue
-      && before.servers.count == after.servers.count
-      && zip(before.servers, after.servers).allSatisfy({ $0.queue == $1.queue })
+      && before.servers.indices.allSatisfy({ before.servers[$0].queue == after.servers[$0].queue })
     {
       return
     }
+    // Queue 0 is the backend's, queue i + 1 server i's. Queues are short:
+    // linear scans, no hashing.
     let queues: [QueueID] = [.backend] + after.servers.indices.map { QueueID.server(ServerID($0)) }
-    let handedOver = outcome.handovers.isEmpty ? [] : Set(outcome.handovers.map(\.session))
-    var working: [QueueID: [SessionID]] = [:]
+    func wasHandedOver(_ id: SessionID) -> Bool { outcome.handovers.contains { $0.session == id } }
+    // Each queue as it was, less those that left it other than by a handover.
+    var working: [[SessionID]] = []
+    working.reserveCapacity(queues.count)
     for queue in queues {
       let old = before.queue(queue)
       let new = after.queue(queue)
       // Most events leave most queues alone.
       if old == new {
-        if !handedOver.isEmpty { working[queue] = old }
+        working.append(old)
         continue
       }
-      let stayed = Set(new)
-      let survivors = old.filter { stayed.contains($0) }
-      let oldSet = Set(old)
-      if Array(new.prefix(survivors.count)) != survivors
-        || new.dropFirst(survivors.count).contains(where: oldSet.contains)
-      {
+      let survivors = old.filter(new.contains)
+      if !new.starts(with: survivors) || new.dropFirst(survivors.count).contains(where: old.contains) {
         report(.firstInFirstOut, "queue \(queue) was reordered: \(old) became \(new)")
       }
-      working[queue] = old.filter { stayed.contains($0) || handedOver.contains($0) }
+      working.append(old.filter { new.contains($0) || wasHandedOver($0) })
+    }
+    // Handovers take heads in turn: `taken[i]` of queue i's are gone.
+    var taken = Array(repeating: 0, count: working.count)
+    func number(_ queue: QueueID) -> Int? {
+      switch queue {
+      case .backend: 0
+      case .server(let server): server.index >= 0 && server.index < after.servers.count ? server.index + 1 : nil
+      }
+    }
+    func head(_ queue: QueueID) -> SessionID? {
+      guard let index = number(queue), taken[index] < working[index].count else { return nil }
+      return working[index][taken[index]]
     }
     for handover in outcome.handovers {
       let source = handover.source
-      guard working[source]?.first == handover.session else {
+      guard head(source) == handover.session, let sourceNumber = number(source) else {
         report(
           .firstInFirstOut,
           "\(handover.session) was handed \(handover.server)'s slot but was not at the head of queue \(source)")
@@ -357,17 +368,17 @@ private struct StepChecks {
           "\(handover.server) is not usable yet took \(handover.session) from the backend queue")
       }
       let other: QueueID? = source == .backend ? .server(handover.server) : (usable ? .backend : nil)
-      if let other, let rival = working[other]?.first,
-        let taken = queueKey(handover.session), let rivalTime = queueKey(rival)
+      if let other, let rival = head(other),
+        let takenKey = queueKey(handover.session), let rivalKey = queueKey(rival)
       {
-        let fair = source == .backend ? taken < rivalTime : taken <= rivalTime
+        let fair = source == .backend ? takenKey < rivalKey : takenKey <= rivalKey
         if !fair {
           report(
             .firstInFirstOut,
-            "\(handover.server) took \(handover.session) (t=\(taken)) from \(source) before \(rival) (t=\(rivalTime)) in \(other)")
+            "\(handover.server) took \(handover.session) (t=\(takenKey)) from \(source) before \(rival) (t=\(rivalKey)) in \(other)")
         }
       }
-      working[source]?.removeFirst()
+      taken[sourceNumber] += 1
     }
   }
 
