@@ -175,7 +175,7 @@ extension ReferenceBalancer {
       var rank = 0
       for other in servers where other.leastConnectionsStamp < server.leastConnectionsStamp { rank += 1 }
       let warmingStart = isWarmingUp(ServerID(index)) ? server.cameUpAt.map { $0 - now } : nil
-      mixer.add(ServerState.allCases.firstIndex(of: server.state) ?? -1, server.weight, server.maximumConnections)
+      mixer.add(server.state.ordinal, server.weight, server.maximumConnections)
       mixer.add(server.minimumConnections, server.maximumQueueLength, server.slowStart)
       mixer.add(warmingStart ?? Int.min, server.served, server.connections)
       mixer.add(max(0, server.roundRobinPass - roundRobinTime), rank, server.leastConnectionsKey)
@@ -199,6 +199,18 @@ extension ReferenceBalancer {
       mixer.add(rounds.nextPosition[server], rounds.lastPosition[server], rounds.remainder[server])
     }
     return mixer.value
+  }
+}
+
+extension ServerState {
+  /// A number for the fingerprint (`allCases` would allocate an array per call).
+  var ordinal: Int {
+    switch self {
+    case .running: 0
+    case .drain: 1
+    case .down: 2
+    case .maint: 3
+    }
   }
 }
 
