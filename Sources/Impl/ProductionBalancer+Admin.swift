@@ -24,10 +24,10 @@ extension ProductionBalancer {
         let session = queues[server].first
         redistributed.append(sessions.id(session))
         unlink(session)
-        if !isMutated(.redistributionKeepsDirect) { sessions.flags[Int(session)].remove(.direct) }
+        if !isMutated(.redistributionKeepsDirect) { sessions[Int(session)].flags.remove(.direct) }
         // R-26-REDISTRIBUTE-PREVIOUS: HAProxy 2.6 keeps the server as the stream's target.
-        if configuration.semantics.redistributionKeepsPrevious { sessions.previous[Int(session)] = Int32(server) }
-        sessions.assigned[Int(session)] = -1
+        if configuration.semantics.redistributionKeepsPrevious { sessions[Int(session)].previous = Int32(server) }
+        sessions[Int(session)].assigned = -1
         wake(session, as: .redistributed)
       }
     }

@@ -23,8 +23,8 @@ extension ProductionBalancer {
     let session = sessions.allocate(id, requestTime: now, retries: configuration.retries, hashKey: hashKey)
     // R-PERSIST-COOKIE: a cookie binds to an up server, or to any server under `option persist`.
     if let cookie, servers[cookie.index].state.isUp || configuration.persist || isMutated(.cookieBindsDownServer) {
-      sessions.flags[Int(session)].insert(.direct)
-      sessions.assigned[Int(session)] = Int32(cookie.index)
+      sessions[Int(session)].flags.insert(.direct)
+      sessions[Int(session)].assigned = Int32(cookie.index)
     }
     return .placed(place(session))
   }
@@ -36,12 +36,12 @@ extension ProductionBalancer {
     let first = assignAndQueue(session, rebalancing: rebalancing)
     let at = Int(session)
     // R-REDISPATCH-FULL-DIRECT: once, because the request is no longer DIRECT after it.
-    if case .full(let server) = first, sessions.flags[at].contains(.direct),
+    if case .full(let server) = first, sessions[at].flags.contains(.direct),
       configuration.redispatch || isMutated(.fullRedispatchWithoutOption)
     {
-      sessions.flags[at].remove(.direct)
-      sessions.assigned[at] = -1
-      sessions.previous[at] = Int32(server)
+      sessions[at].flags.remove(.direct)
+      sessions[at].assigned = -1
+      sessions[at].previous = Int32(server)
       return .redispatched(from: ServerID(server), settle(session, assignAndQueue(session)))
     }
     return settle(session, first)
@@ -75,8 +75,8 @@ extension ProductionBalancer {
   mutating func assignAndQueue(_ session: Int32, rebalancing: Bool = false) -> AssignmentResult {
     let at = Int(session)
     let server: Int
-    if !rebalancing && sessions.assigned[at] >= 0 {
-      server = Int(sessions.assigned[at])
+    if !rebalancing && sessions[at].assigned >= 0 {
+      server = Int(sessions[at].assigned)
     } else {
       let selection = assignServer(session)
       countRedispatch(session)
@@ -92,7 +92,7 @@ extension ProductionBalancer {
       }
     }
     // A dequeued request, or one that took its own slot back, is done.
-    if sessions.flags[at].contains(.ownsSlot) { return .granted(server) }
+    if sessions[at].flags.contains(.ownsSlot) { return .granted(server) }
     let current = servers[server]
     // R-ASSIGN-QUEUE-SERVER: behind the server's waiters, or when it is full.
     let full = current.served + (isMutated(.maximumConnectionsOffByOne) ? 0 : 1) > limit(server)
@@ -118,11 +118,11 @@ extension ProductionBalancer {
   /// before anything else happens.
   mutating func assignServer(_ session: Int32) -> Selection {
     let at = Int(session)
-    let held = sessions.flags[at].contains(.ownsSlot) ? Int(sessions.assigned[at]) : -1
+    let held = sessions[at].flags.contains(.ownsSlot) ? Int(sessions[at].assigned) : -1
     release(session)
-    sessions.assigned[at] = -1
-    let selection = select(avoiding: Int(sessions.previous[at]), hashKey: sessions.key(session))
-    if case .server(let chosen) = selection { sessions.assigned[at] = Int32(chosen) }
+    sessions[at].assigned = -1
+    let selection = select(avoiding: Int(sessions[at].previous), hashKey: sessions.key(session))
+    if case .server(let chosen) = selection { sessions[at].assigned = Int32(chosen) }
     if held >= 0 {
       if selection == .server(held) && !isMutated(.redispatchDropsSlot) {
         reserve(session, on: held)
@@ -137,12 +137,12 @@ extension ProductionBalancer {
   /// server, a change of server counts as a redispatch, no change as a retry.
   mutating func countRedispatch(_ session: Int32) {
     let at = Int(session)
-    let previous = Int(sessions.previous[at])
+    let previous = Int(sessions[at].previous)
     guard previous >= 0 else { return }
-    if Int(sessions.assigned[at]) != previous {
+    if Int(sessions[at].assigned) != previous {
       servers[previous].counters.redispatches += 1
       backendCounters.redispatches += 1
-      sessions.flags[at].insert(.redispatched)
+      sessions[at].flags.insert(.redispatched)
     } else {
       servers[previous].counters.retries += 1
       backendCounters.retries += 1

@@ -5,25 +5,25 @@ extension ProductionBalancer {
   mutating func run(_ id: SessionID) -> Effect {
     guard let session = sessions.handle(of: id) else { return .rejected(.unknownSession(id)) }
     let at = Int(session)
-    switch sessions.phase[at] {
+    switch sessions[at].phase {
     case .dequeued:
       // It owns its slot already: no balancing, no queue check (7c669d7e0).
-      guard sessions.flags[at].contains(.ownsSlot) else {
+      guard sessions[at].flags.contains(.ownsSlot) else {
         return .rejected(.unexpectedPhase(id, phase(of: session)))
       }
       sessions.waiting.remove(session, from: &pending)
-      let server = Int(sessions.assigned[at])
+      let server = Int(sessions[at].assigned)
       connect(session, to: server)
       return .connecting(server: ServerID(server))
     case .redistributed:
       sessions.waiting.remove(session, from: &pending)
-      sessions.phase[at] = .placing
+      sessions[at].phase = .placing
       return .placed(place(session))
     case .turnaround:
-      let until = sessions.timer[at]
+      let until = sessions[at].timer
       guard until <= now else { return .rejected(.timerNotDue(id, due: until)) }
       sessions.waiting.remove(session, from: &turnarounds)
-      sessions.flags[at].remove(.hasTimer)
+      sessions[at].flags.remove(.hasTimer)
       return retryOrRedispatch(session)
     case .queued, .connecting, .established, .placing, .free:
       return .rejected(.unexpectedPhase(id, phase(of: session)))
@@ -34,23 +34,23 @@ extension ProductionBalancer {
   mutating func connectSucceeded(_ id: SessionID) -> Effect {
     guard let session = sessions.handle(of: id) else { return .rejected(.unknownSession(id)) }
     let at = Int(session)
-    guard sessions.phase[at] == .connecting, sessions.flags[at].contains(.ownsSlot) else {
+    guard sessions[at].phase == .connecting, sessions[at].flags.contains(.ownsSlot) else {
       return .rejected(.unexpectedPhase(id, phase(of: session)))
     }
-    sessions.phase[at] = .established
-    return .established(server: ServerID(Int(sessions.assigned[at])))
+    sessions[at].phase = .established
+    return .established(server: ServerID(Int(sessions[at].assigned)))
   }
 
   /// A connection attempt failed (HAProxy `SV_STCONN` error path, `sess_update_st_cer`).
   mutating func connectFailed(_ id: SessionID, _ failure: ConnectFailure) -> Effect {
     guard let session = sessions.handle(of: id) else { return .rejected(.unknownSession(id)) }
     let at = Int(session)
-    guard sessions.phase[at] == .connecting, sessions.flags[at].contains(.ownsSlot) else {
+    guard sessions[at].phase == .connecting, sessions[at].flags.contains(.ownsSlot) else {
       return .rejected(.unexpectedPhase(id, phase(of: session)))
     }
-    let server = Int(sessions.assigned[at])
+    let server = Int(sessions[at].assigned)
     // R-RETRY-COUNT: out of retries, a 503; the slot is released before the dequeue (b89cfca49).
-    if sessions.retriesLeft[at] == 0 {
+    if sessions[at].retriesLeft == 0 {
       servers[server].counters.failedConnections += 1
       backendCounters.failedConnections += 1
       backendCounters.serviceUnavailable += 1
@@ -59,13 +59,13 @@ extension ProductionBalancer {
     }
     // R-RETRY-KEEP-SLOT: the connection closes, the slot stays (43662ff35).
     servers[server].connections -= 1
-    if !isMutated(.retriesNeverSpent) { sessions.retriesLeft[at] -= 1 }
+    if !isMutated(.retriesNeverSpent) { sessions[at].retriesLeft -= 1 }
     // R-RETRY-TURNAROUND: after a refused connect, wait one second first.
     if failure == .refused && !isMutated(.refusedWithoutTurnaround) {
       let until = now + Limits.turnaround
-      sessions.phase[at] = .turnaround
-      sessions.timer[at] = until
-      sessions.flags[at].insert(.hasTimer)
+      sessions[at].phase = .turnaround
+      sessions[at].timer = until
+      sessions[at].flags.insert(.hasTimer)
       sessions.waiting.append(session, to: &turnarounds)
       if isMutated(.retryReleasesSlot) {
         release(session)
@@ -79,12 +79,12 @@ extension ProductionBalancer {
   /// What follows a failed attempt that has retries left.
   mutating func retryOrRedispatch(_ session: Int32) -> Effect {
     let at = Int(session)
-    let server = Int(sessions.assigned[at])
+    let server = Int(sessions[at].assigned)
     // R-REDISPATCH-LAST-RETRY: the last retry goes back to the balancer, cookie or not.
-    if sessions.retriesLeft[at] <= (isMutated(.redispatchOneRetryEarly) ? 1 : 0) && configuration.redispatch {
-      sessions.flags[at].remove(.direct)
-      if !isMutated(.redispatchForgetsPrevious) { sessions.previous[at] = Int32(server) }
-      sessions.phase[at] = .placing
+    if sessions[at].retriesLeft <= (isMutated(.redispatchOneRetryEarly) ? 1 : 0) && configuration.redispatch {
+      sessions[at].flags.remove(.direct)
+      if !isMutated(.redispatchForgetsPrevious) { sessions[at].previous = Int32(server) }
+      sessions[at].phase = .placing
       return .rebalanced(from: ServerID(server), place(session, rebalancing: true))
     }
     // R-RETRY-SAME-SERVER

@@ -5,10 +5,10 @@ extension ProductionBalancer {
   mutating func close(_ id: SessionID) -> Effect {
     guard let session = sessions.handle(of: id) else { return .rejected(.unknownSession(id)) }
     let at = Int(session)
-    guard sessions.phase[at] == .established, sessions.flags[at].contains(.ownsSlot) else {
+    guard sessions[at].phase == .established, sessions[at].flags.contains(.ownsSlot) else {
       return .rejected(.unexpectedPhase(id, phase(of: session)))
     }
-    let server = Int(sessions.assigned[at])
+    let server = Int(sessions[at].assigned)
     if !isMutated(.closeNotCounted) { servers[server].counters.completed += 1 }
     backendCounters.completed += 1
     end(session)
@@ -29,10 +29,10 @@ extension ProductionBalancer {
   mutating func queueTimeout(_ id: SessionID) -> Effect {
     guard let session = sessions.handle(of: id) else { return .rejected(.unknownSession(id)) }
     let at = Int(session)
-    guard sessions.phase[at] == .queued else { return .rejected(.unexpectedPhase(id, phase(of: session))) }
+    guard sessions[at].phase == .queued else { return .rejected(.unexpectedPhase(id, phase(of: session))) }
     let queue = queue(of: session)
-    guard sessions.flags[at].contains(.hasTimer) else { return .rejected(.timerNotDue(id, due: nil)) }
-    let deadline = sessions.timer[at]
+    guard sessions[at].flags.contains(.hasTimer) else { return .rejected(.timerNotDue(id, due: nil)) }
+    let deadline = sessions[at].timer
     guard deadline <= now else { return .rejected(.timerNotDue(id, due: deadline)) }
     if queue != backendQueue && !isMutated(.timeoutNotCharged) { servers[queue].counters.failedConnections += 1 }
     backendCounters.failedConnections += 1

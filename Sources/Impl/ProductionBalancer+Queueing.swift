@@ -12,15 +12,15 @@ extension ProductionBalancer {
     } else {
       sessions.waiting.append(session, to: &queues[queue])
     }
-    sessions.phase[at] = .queued
+    sessions[at].phase = .queued
     // R-26-QUEUE-KEY: HAProxy 2.6 keys a waiter by when it joined, not when it arrived.
     sessions.noteJoined(session, at: now)
     let timeout = configuration.queueTimeout
     if timeout > 0 {
-      sessions.timer[at] = now + timeout
-      sessions.flags[at].insert(.hasTimer)
+      sessions[at].timer = now + timeout
+      sessions[at].flags.insert(.hasTimer)
     } else {
-      sessions.flags[at].remove(.hasTimer)
+      sessions[at].flags.remove(.hasTimer)
     }
     if isMutated(.lastInFirstOut) { headChanged(queue) }
     // R-26-LEASTCONN-QUEUE-ROOM: every waiter counts against a server's room.
@@ -32,7 +32,7 @@ extension ProductionBalancer {
 
   /// The queue `session` waits in: its bound server's, else the backend's (I5).
   func queue(of session: Int32) -> Int {
-    let server = sessions.assigned[Int(session)]
+    let server = sessions[Int(session)].assigned
     return server >= 0 ? Int(server) : backendQueue
   }
 
@@ -57,7 +57,7 @@ extension ProductionBalancer {
   mutating func headChanged(_ queue: Int) {
     guard configuration.queueTimeout > 0 else { return }
     let head = queues[queue].first
-    deadlines.update(queue, deadline: head >= 0 ? sessions.timer[Int(head)] : nil)
+    deadlines.update(queue, deadline: head >= 0 ? sessions[Int(head)].timer : nil)
   }
 
   /// HAProxy's `process_srv_queue` as fixed: hands `server`'s free slots to
@@ -89,7 +89,7 @@ extension ProductionBalancer {
       }
       unlink(taken)
       // R-DEQUEUE-RESERVES: the slot is the request's before it runs.
-      sessions.assigned[Int(taken)] = Int32(server)
+      sessions[Int(taken)].assigned = Int32(server)
       wake(taken, as: .dequeued)
       reserve(taken, on: server)
       handovers.append(Handover(sessions.id(taken), to: ServerID(server), from: source))
@@ -98,8 +98,8 @@ extension ProductionBalancer {
 
   /// R-WAKE-RUNS-LATER: the session waits to run, as a step of its own.
   mutating func wake(_ session: Int32, as phase: SessionStore.Phase) {
-    sessions.phase[Int(session)] = phase
-    sessions.flags[Int(session)].remove(.hasTimer)
+    sessions[Int(session)].phase = phase
+    sessions[Int(session)].flags.remove(.hasTimer)
     sessions.waiting.append(session, to: &pending)
   }
 }

@@ -14,7 +14,7 @@ extension ProductionBalancer {
     }
     var live: [(id: Int, handle: Int)] = []
     live.reserveCapacity(sessions.liveCount)
-    for handle in 0..<sessions.capacity where sessions.phase[handle] != .free {
+    for handle in 0..<sessions.capacity where sessions[handle].phase != .free {
       live.append((sessions.identifier[handle], handle))
     }
     live.sort { $0.id < $1.id }
@@ -79,14 +79,14 @@ extension ProductionBalancer {
   /// Live session `handle` in a snapshot.
   private func sessionSnapshot(_ handle: Int32) -> SessionSnapshot {
     let at = Int(handle)
-    let assigned = sessions.assigned[at]
-    let flags = sessions.flags[at]
+    let assigned = sessions[at].assigned
+    let flags = sessions[at].flags
     return SessionSnapshot(
-      id: sessions.id(handle), phase: phase(of: handle), requestTime: sessions.requestTime[at],
+      id: sessions.id(handle), phase: phase(of: handle), requestTime: sessions[at].requestTime,
       assigned: assigned >= 0 ? ServerID(Int(assigned)) : nil,
       slot: flags.contains(.ownsSlot) ? ServerID(Int(assigned)) : nil,
-      previous: sessions.previous[at] >= 0 ? ServerID(Int(sessions.previous[at])) : nil,
-      isDirect: flags.contains(.direct), retriesLeft: Int(sessions.retriesLeft[at]),
+      previous: sessions[at].previous >= 0 ? ServerID(Int(sessions[at].previous)) : nil,
+      isDirect: flags.contains(.direct), retriesLeft: Int(sessions[at].retriesLeft),
       wasRedispatched: flags.contains(.redispatched), queueKey: sessions.queueKey(handle))
   }
 
@@ -120,15 +120,15 @@ extension ProductionBalancer {
   /// The session's phase in the model's terms.
   func phase(of session: Int32) -> SessionPhase {
     let at = Int(session)
-    switch sessions.phase[at] {
+    switch sessions[at].phase {
     case .queued:
       return .queued(
         queueID(queue(of: session)),
-        deadline: sessions.flags[at].contains(.hasTimer) ? sessions.timer[at] : nil)
+        deadline: sessions[at].flags.contains(.hasTimer) ? sessions[at].timer : nil)
     case .dequeued: return .dequeued
     case .redistributed, .placing, .free: return .redistributed
     case .connecting: return .connecting
-    case .turnaround: return .turnaround(until: sessions.timer[at])
+    case .turnaround: return .turnaround(until: sessions[at].timer)
     case .established: return .established
     }
   }

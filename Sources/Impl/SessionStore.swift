@@ -1,11 +1,14 @@
 import AllServedCore
 
-/// The live sessions, in dense parallel arrays indexed by a stable handle.
+/// The live sessions, as records indexed by a stable handle.
 ///
 /// A handle stays valid for the session's whole life and is reused after it
-/// ends (a LIFO free list threaded through the queue links). Each session
-/// costs about 54 bytes here plus its entry in ``SessionIndex``, whatever the
-/// number of servers; the hash key is stored only under `balance hash`.
+/// ends (a LIFO free list threaded through the queue links). A session's
+/// fields sit together in one 48-byte record, as HAProxy keeps a `struct
+/// stream`: an event touches one record, and a copy of the store copies one
+/// buffer of them, not one per field. With its identifier, its list links
+/// and its entry in ``SessionIndex``, a session costs about 80 bytes, whatever
+/// the number of servers.
 struct SessionStore: Sendable {
   /// Where a session is in its life; `free` marks an unused handle.
   enum Phase: UInt8, Sendable {
@@ -27,21 +30,28 @@ struct SessionStore: Sendable {
     static let hasHashKey = Flags(rawValue: 1 << 4)
   }
 
+  /// One session's fields.
+  struct Record: Sendable {
+    var requestTime: Milliseconds = 0
+    /// The queue deadline while queued, the turn-around end in turn-around.
+    var timer: Milliseconds = 0
+    /// When the request last joined a queue, read only under HAProxy 2.6 semantics (R-26-QUEUE-KEY).
+    var joinTime: Milliseconds = 0
+    var retriesLeft: Int32 = 0
+    /// HAProxy `srv`, `-1` when unbound; the slot, when owned, is on this server.
+    var assigned: Int32 = -1
+    /// HAProxy `prev_srv`, `-1` when none.
+    var previous: Int32 = -1
+    /// The request's hash key, when `flags` has `hasHashKey`; read only under `balance hash`.
+    var hashKey: UInt32 = 0
+    var phase = Phase.free
+    var flags: Flags = []
+  }
+
+  /// Each handle's session identifier, apart: ``SessionIndex`` probes it.
   var identifier: [Int] = []
-  var requestTime: [Milliseconds] = []
-  /// The queue deadline while queued, the turn-around end in turn-around.
-  var timer: [Milliseconds] = []
-  var retriesLeft: [Int32] = []
-  /// HAProxy `srv`, `-1` when unbound; the slot, when owned, is on this server.
-  var assigned: [Int32] = []
-  /// HAProxy `prev_srv`, `-1` when none.
-  var previous: [Int32] = []
-  var phase: [Phase] = []
-  var flags: [Flags] = []
-  /// The request's hash key, stored only when the backend balances by hash.
-  var hashKey: [UInt32] = []
-  /// When the request last joined a queue, stored only under HAProxy 2.6 semantics (R-26-QUEUE-KEY).
-  var joinTime: [Milliseconds] = []
+  /// Each handle's record.
+  private var records: [Record] = []
   /// Queue, wake-up (pending) and turn-around lists: a session is in at most one.
   var waiting = Links()
   /// The slot owners of each server (for `shutdown sessions`).
@@ -60,6 +70,12 @@ struct SessionStore: Sendable {
     self.storesJoinTimes = storesJoinTimes
   }
 
+  /// The record of handle `at`, read or edited in place.
+  subscript(at: Int) -> Record {
+    get { records[at] }
+    _modify { yield &records[at] }
+  }
+
   /// The number of handles ever created, live or free.
   var capacity: Int { identifier.count }
 
@@ -76,18 +92,9 @@ struct SessionStore: Sendable {
     freeHandle = waiting.next[at]
     waiting.next[at] = -1
     identifier[at] = id.number
-    requestTime[at] = time
-    if storesJoinTimes { joinTime[at] = time }
-    timer[at] = 0
-    retriesLeft[at] = Int32(truncatingIfNeeded: retries)
-    assigned[at] = -1
-    previous[at] = -1
-    phase[at] = .placing
-    flags[at] = []
-    if let key {
-      flags[at].insert(.hasHashKey)
-      if storesHashKeys { hashKey[at] = key }
-    }
+    records[at] = Record(
+      requestTime: time, joinTime: time, retriesLeft: Int32(truncatingIfNeeded: retries), hashKey: key ?? 0,
+      phase: .placing, flags: key == nil ? [] : .hasHashKey)
     liveCount += 1
     index.insert(handle, for: id.number, identifiers: identifier)
     return handle
@@ -99,7 +106,7 @@ struct SessionStore: Sendable {
   mutating func free(_ handle: Int32) {
     let at = Int(handle)
     index.remove(identifier[at], identifiers: identifier)
-    phase[at] = .free
+    records[at].phase = .free
     waiting.next[at] = freeHandle
     freeHandle = handle
     liveCount -= 1
@@ -117,20 +124,19 @@ struct SessionStore: Sendable {
 
   /// The session's hash key, if it has one.
   func key(_ handle: Int32) -> UInt32? {
-    let at = Int(handle)
-    guard flags[at].contains(.hasHashKey), storesHashKeys else { return nil }
-    return hashKey[at]
+    let record = records[Int(handle)]
+    return record.flags.contains(.hasHashKey) && storesHashKeys ? record.hashKey : nil
   }
 
   /// The key queue heads are compared by: the request time, or under HAProxy 2.6
   /// when the request last joined a queue (R-DEQUEUE-OLDEST-HEAD, R-26-QUEUE-KEY).
   func queueKey(_ handle: Int32) -> Milliseconds {
-    storesJoinTimes ? joinTime[Int(handle)] : requestTime[Int(handle)]
+    storesJoinTimes ? records[Int(handle)].joinTime : records[Int(handle)].requestTime
   }
 
   /// Notes that the session joins a queue at `time` (HAProxy 2.6 only).
   mutating func noteJoined(_ handle: Int32, at time: Milliseconds) {
-    if storesJoinTimes { joinTime[Int(handle)] = time }
+    records[Int(handle)].joinTime = time
   }
 
   /// Makes room for `sessions` live sessions without further growth.
@@ -140,36 +146,16 @@ struct SessionStore: Sendable {
   }
 
   /// Doubles every array, and threads the new handles onto the free list.
-  private mutating func grow() { grow(to: max(64, capacity * 2)) }
+  private mutating func grow() { grow(to: max(8, capacity * 2)) }
 
   /// Extends every array to `new` handles, and threads the new ones onto the free list.
   private mutating func grow(to new: Int) {
     let old = capacity
     identifier.reserveCapacity(new)
-    requestTime.reserveCapacity(new)
-    timer.reserveCapacity(new)
-    retriesLeft.reserveCapacity(new)
-    assigned.reserveCapacity(new)
-    previous.reserveCapacity(new)
-    phase.reserveCapacity(new)
-    flags.reserveCapacity(new)
+    records.reserveCapacity(new)
     let added = new - old
     identifier.append(contentsOf: repeatElement(0, count: added))
-    requestTime.append(contentsOf: repeatElement(0, count: added))
-    timer.append(contentsOf: repeatElement(0, count: added))
-    retriesLeft.append(contentsOf: repeatElement(0, count: added))
-    assigned.append(contentsOf: repeatElement(-1, count: added))
-    previous.append(contentsOf: repeatElement(-1, count: added))
-    phase.append(contentsOf: repeatElement(.free, count: added))
-    flags.append(contentsOf: repeatElement([], count: added))
-    if storesHashKeys {
-      hashKey.reserveCapacity(new)
-      hashKey.append(contentsOf: repeatElement(0, count: added))
-    }
-    if storesJoinTimes {
-      joinTime.reserveCapacity(new)
-      joinTime.append(contentsOf: repeatElement(0, count: added))
-    }
+    records.append(contentsOf: repeatElement(Record(), count: added))
     waiting.grow(to: new)
     owners.grow(to: new)
     // New handles come out lowest first.
