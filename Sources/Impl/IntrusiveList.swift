@@ -1,8 +1,8 @@
 /// The ends and length of one doubly linked list whose links live in a ``Links`` table.
 ///
 /// HAProxy threads its queues through the waiting streams (`struct pendconn`);
-/// here the elements are dense handles and the links are parallel arrays, so a
-/// list costs nothing per element beyond its two links.
+/// here the elements are dense handles and the links sit in a table of pairs,
+/// so a list costs nothing per element beyond its two links.
 struct ListHead: Hashable, Sendable {
   /// The first element, or `-1`.
   var first: Int32 = -1
@@ -15,29 +15,38 @@ struct ListHead: Hashable, Sendable {
 }
 
 /// One pair of links per element: an element is in at most one list of a
-/// given ``Links`` table at a time.
+/// given ``Links`` table at a time. Both links of an element sit together,
+/// in one buffer.
 struct Links: Sendable {
-  /// The element after each element, or `-1`.
-  var next: [Int32] = []
-  /// The element before each element, or `-1`.
-  var prior: [Int32] = []
+  /// An element's links, `-1` for none.
+  struct Pair: Sendable {
+    /// The element after it.
+    var next: Int32 = -1
+    /// The element before it.
+    var prior: Int32 = -1
+  }
+
+  private var pairs: [Pair] = []
+
+  /// The links of `element`, read or edited in place.
+  subscript(element: Int) -> Pair {
+    get { pairs[element] }
+    _modify { yield &pairs[element] }
+  }
 
   /// Makes room for elements up to `capacity`.
   mutating func grow(to capacity: Int) {
-    let added = capacity - next.count
+    let added = capacity - pairs.count
     guard added > 0 else { return }
-    next.append(contentsOf: repeatElement(-1, count: added))
-    prior.append(contentsOf: repeatElement(-1, count: added))
+    pairs.append(contentsOf: repeatElement(Pair(), count: added))
   }
 
   /// Appends `element` at the tail of `list`.
   ///
   /// - Complexity: O(1).
   mutating func append(_ element: Int32, to list: inout ListHead) {
-    let index = Int(element)
-    next[index] = -1
-    prior[index] = list.last
-    if list.last >= 0 { next[Int(list.last)] = element } else { list.first = element }
+    pairs[Int(element)] = Pair(next: -1, prior: list.last)
+    if list.last >= 0 { pairs[Int(list.last)].next = element } else { list.first = element }
     list.last = element
     list.count += 1
   }
@@ -46,10 +55,8 @@ struct Links: Sendable {
   ///
   /// - Complexity: O(1).
   mutating func prepend(_ element: Int32, to list: inout ListHead) {
-    let index = Int(element)
-    prior[index] = -1
-    next[index] = list.first
-    if list.first >= 0 { prior[Int(list.first)] = element } else { list.last = element }
+    pairs[Int(element)] = Pair(next: list.first, prior: -1)
+    if list.first >= 0 { pairs[Int(list.first)].prior = element } else { list.last = element }
     list.first = element
     list.count += 1
   }
@@ -59,12 +66,11 @@ struct Links: Sendable {
   /// - Complexity: O(1).
   mutating func remove(_ element: Int32, from list: inout ListHead) {
     let index = Int(element)
-    let before = prior[index]
-    let after = next[index]
-    if before >= 0 { next[Int(before)] = after } else { list.first = after }
-    if after >= 0 { prior[Int(after)] = before } else { list.last = before }
-    next[index] = -1
-    prior[index] = -1
+    let before = pairs[index].prior
+    let after = pairs[index].next
+    if before >= 0 { pairs[Int(before)].next = after } else { list.first = after }
+    if after >= 0 { pairs[Int(after)].prior = before } else { list.last = before }
+    pairs[index] = Pair()
     list.count -= 1
   }
 
@@ -77,7 +83,7 @@ struct Links: Sendable {
     var cursor = list.first
     while cursor >= 0 {
       result.append(cursor)
-      cursor = next[Int(cursor)]
+      cursor = pairs[Int(cursor)].next
     }
     return result
   }

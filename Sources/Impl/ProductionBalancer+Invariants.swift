@@ -27,11 +27,11 @@ extension ProductionBalancer {
       var count = 0
       while cursor >= 0 && count <= sessions.capacity {
         let at = Int(cursor)
-        expect(links.prior[at] == before, "\(name): broken back link at handle \(at)")
+        expect(links[at].prior == before, "\(name): broken back link at handle \(at)")
         expect(member(at), "\(name): handle \(at) does not belong")
         listed[at] += 1
         before = cursor
-        cursor = links.next[at]
+        cursor = links[at].next
         count += 1
       }
       expect(list.last == before && list.count == count, "\(name): ends or count wrong")

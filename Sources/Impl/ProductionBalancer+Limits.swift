@@ -129,7 +129,7 @@ extension ProductionBalancer {
     var cursor = bucket.first
     while cursor >= 0 {
       refreshLeaf(Int(cursor))
-      cursor = bucketLinks.next[Int(cursor)]
+      cursor = bucketLinks[Int(cursor)].next
     }
   }
 

@@ -95,7 +95,7 @@ extension ProductionBalancer {
     var cursor = queues[queue].first
     for id in expected {
       guard cursor >= 0, sessions.identifier[Int(cursor)] == id.number else { return false }
-      cursor = sessions.waiting.next[Int(cursor)]
+      cursor = sessions.waiting[Int(cursor)].next
     }
     return cursor < 0
   }
@@ -112,7 +112,7 @@ extension ProductionBalancer {
     var cursor = queues[queue].first
     while cursor >= 0 {
       result.append(SessionID(sessions.identifier[Int(cursor)]))
-      cursor = sessions.waiting.next[Int(cursor)]
+      cursor = sessions.waiting[Int(cursor)].next
     }
     return result
   }

@@ -47,7 +47,7 @@ extension ProductionBalancer {
     while cursor >= 0 {
       let id = sessions.identifier[Int(cursor)]
       if lowest.map({ id < $0 }) ?? true { lowest = id }
-      cursor = sessions.waiting.next[Int(cursor)]
+      cursor = sessions.waiting[Int(cursor)].next
     }
     return lowest.map(SessionID.init)
   }

@@ -89,8 +89,8 @@ struct SessionStore: Sendable {
     if freeHandle < 0 { grow() }
     let handle = freeHandle
     let at = Int(handle)
-    freeHandle = waiting.next[at]
-    waiting.next[at] = -1
+    freeHandle = waiting[at].next
+    waiting[at].next = -1
     identifier[at] = id.number
     records[at] = Record(
       requestTime: time, joinTime: time, retriesLeft: Int32(truncatingIfNeeded: retries), hashKey: key ?? 0,
@@ -107,7 +107,7 @@ struct SessionStore: Sendable {
     let at = Int(handle)
     index.remove(identifier[at], identifiers: identifier)
     records[at].phase = .free
-    waiting.next[at] = freeHandle
+    waiting[at].next = freeHandle
     freeHandle = handle
     liveCount -= 1
   }
@@ -160,7 +160,7 @@ struct SessionStore: Sendable {
     owners.grow(to: new)
     // New handles come out lowest first.
     for handle in (old..<new).reversed() {
-      waiting.next[handle] = freeHandle
+      waiting[handle].next = freeHandle
       freeHandle = Int32(handle)
     }
   }
