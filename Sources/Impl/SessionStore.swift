@@ -4,11 +4,12 @@ import AllServedCore
 ///
 /// A handle stays valid for the session's whole life and is reused after it
 /// ends (a LIFO free list threaded through the queue links). A session's
-/// fields sit together in one 48-byte record, as HAProxy keeps a `struct
+/// fields sit together in one 32-byte record, as HAProxy keeps a `struct
 /// stream`: an event touches one record, and a copy of the store copies one
-/// buffer of them, not one per field. With its identifier, its list links
-/// and its entry in ``SessionIndex``, a session costs about 80 bytes, whatever
-/// the number of servers.
+/// buffer of them, not one per field. With its identifier and its list links
+/// a session costs 56 bytes here, plus its entry in ``SessionIndex``, whatever
+/// the number of servers; the hash key is stored only under `balance hash`,
+/// the join time only under HAProxy 2.6 semantics.
 struct SessionStore: Sendable {
   /// Where a session is in its life; `free` marks an unused handle.
   enum Phase: UInt8, Sendable {
@@ -35,15 +36,11 @@ struct SessionStore: Sendable {
     var requestTime: Milliseconds = 0
     /// The queue deadline while queued, the turn-around end in turn-around.
     var timer: Milliseconds = 0
-    /// When the request last joined a queue, read only under HAProxy 2.6 semantics (R-26-QUEUE-KEY).
-    var joinTime: Milliseconds = 0
     var retriesLeft: Int32 = 0
     /// HAProxy `srv`, `-1` when unbound; the slot, when owned, is on this server.
     var assigned: Int32 = -1
     /// HAProxy `prev_srv`, `-1` when none.
     var previous: Int32 = -1
-    /// The request's hash key, when `flags` has `hasHashKey`; read only under `balance hash`.
-    var hashKey: UInt32 = 0
     var phase = Phase.free
     var flags: Flags = []
   }
@@ -52,6 +49,10 @@ struct SessionStore: Sendable {
   var identifier: [Int] = []
   /// Each handle's record.
   private var records: [Record] = []
+  /// The request's hash key, stored only when the backend balances by hash.
+  private var hashKey: [UInt32] = []
+  /// When the request last joined a queue, stored only under HAProxy 2.6 semantics (R-26-QUEUE-KEY).
+  private var joinTime: [Milliseconds] = []
   /// Queue, wake-up (pending) and turn-around lists: a session is in at most one.
   var waiting = Links()
   /// The slot owners of each server (for `shutdown sessions`).
@@ -93,8 +94,10 @@ struct SessionStore: Sendable {
     waiting[at].next = -1
     identifier[at] = id.number
     records[at] = Record(
-      requestTime: time, joinTime: time, retriesLeft: Int32(truncatingIfNeeded: retries), hashKey: key ?? 0,
-      phase: .placing, flags: key == nil ? [] : .hasHashKey)
+      requestTime: time, retriesLeft: Int32(truncatingIfNeeded: retries), phase: .placing,
+      flags: key == nil ? [] : .hasHashKey)
+    if storesJoinTimes { joinTime[at] = time }
+    if let key, storesHashKeys { hashKey[at] = key }
     liveCount += 1
     index.insert(handle, for: id.number, identifiers: identifier)
     return handle
@@ -124,19 +127,20 @@ struct SessionStore: Sendable {
 
   /// The session's hash key, if it has one.
   func key(_ handle: Int32) -> UInt32? {
-    let record = records[Int(handle)]
-    return record.flags.contains(.hasHashKey) && storesHashKeys ? record.hashKey : nil
+    let at = Int(handle)
+    guard records[at].flags.contains(.hasHashKey), storesHashKeys else { return nil }
+    return hashKey[at]
   }
 
   /// The key queue heads are compared by: the request time, or under HAProxy 2.6
   /// when the request last joined a queue (R-DEQUEUE-OLDEST-HEAD, R-26-QUEUE-KEY).
   func queueKey(_ handle: Int32) -> Milliseconds {
-    storesJoinTimes ? records[Int(handle)].joinTime : records[Int(handle)].requestTime
+    storesJoinTimes ? joinTime[Int(handle)] : records[Int(handle)].requestTime
   }
 
   /// Notes that the session joins a queue at `time` (HAProxy 2.6 only).
   mutating func noteJoined(_ handle: Int32, at time: Milliseconds) {
-    records[Int(handle)].joinTime = time
+    if storesJoinTimes { joinTime[Int(handle)] = time }
   }
 
   /// Makes room for `sessions` live sessions without further growth.
@@ -156,6 +160,14 @@ struct SessionStore: Sendable {
     let added = new - old
     identifier.append(contentsOf: repeatElement(0, count: added))
     records.append(contentsOf: repeatElement(Record(), count: added))
+    if storesHashKeys {
+      hashKey.reserveCapacity(new)
+      hashKey.append(contentsOf: repeatElement(0, count: added))
+    }
+    if storesJoinTimes {
+      joinTime.reserveCapacity(new)
+      joinTime.append(contentsOf: repeatElement(0, count: added))
+    }
     waiting.grow(to: new)
     owners.grow(to: new)
     // New handles come out lowest first.
