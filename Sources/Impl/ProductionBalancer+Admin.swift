@@ -24,7 +24,7 @@ extension ProductionBalancer {
         let session = queues[server].first
         redistributed.append(sessions.id(session))
         unlink(session)
-        if !isMutated(.redistributionKeepsDirect) { sessions[Int(session)].flags.remove(.direct) }
+        if !isMutated(.redistributionKeepsDirect) { sessions.status[Int(session)].flags.remove(.direct) }
         // R-26-REDISTRIBUTE-PREVIOUS: HAProxy 2.6 keeps the server as the stream's target.
         if configuration.semantics.redistributionKeepsPrevious { sessions[Int(session)].previous = Int32(server) }
         sessions[Int(session)].assigned = -1

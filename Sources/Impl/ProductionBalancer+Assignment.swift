@@ -23,7 +23,7 @@ extension ProductionBalancer {
     let session = sessions.allocate(id, requestTime: now, retries: configuration.retries, hashKey: hashKey)
     // R-PERSIST-COOKIE: a cookie binds to an up server, or to any server under `option persist`.
     if let cookie, servers[cookie.index].state.isUp || configuration.persist || isMutated(.cookieBindsDownServer) {
-      sessions[Int(session)].flags.insert(.direct)
+      sessions.status[Int(session)].flags.insert(.direct)
       sessions[Int(session)].assigned = Int32(cookie.index)
     }
     return .placed(place(session))
@@ -36,10 +36,10 @@ extension ProductionBalancer {
     let first = assignAndQueue(session, rebalancing: rebalancing)
     let at = Int(session)
     // R-REDISPATCH-FULL-DIRECT: once, because the request is no longer DIRECT after it.
-    if case .full(let server) = first, sessions[at].flags.contains(.direct),
+    if case .full(let server) = first, sessions.status[at].flags.contains(.direct),
       configuration.redispatch || isMutated(.fullRedispatchWithoutOption)
     {
-      sessions[at].flags.remove(.direct)
+      sessions.status[at].flags.remove(.direct)
       sessions[at].assigned = -1
       sessions[at].previous = Int32(server)
       return .redispatched(from: ServerID(server), settle(session, assignAndQueue(session)))
@@ -92,7 +92,7 @@ extension ProductionBalancer {
       }
     }
     // A dequeued request, or one that took its own slot back, is done.
-    if sessions[at].flags.contains(.ownsSlot) { return .granted(server) }
+    if sessions.status[at].flags.contains(.ownsSlot) { return .granted(server) }
     let current = servers[server]
     // R-ASSIGN-QUEUE-SERVER: behind the server's waiters, or when it is full.
     let full = current.served + (isMutated(.maximumConnectionsOffByOne) ? 0 : 1) > limit(server)
@@ -118,7 +118,7 @@ extension ProductionBalancer {
   /// before anything else happens.
   mutating func assignServer(_ session: Int32) -> Selection {
     let at = Int(session)
-    let held = sessions[at].flags.contains(.ownsSlot) ? Int(sessions[at].assigned) : -1
+    let held = sessions.status[at].flags.contains(.ownsSlot) ? Int(sessions[at].assigned) : -1
     release(session)
     sessions[at].assigned = -1
     let selection = select(avoiding: Int(sessions[at].previous), hashKey: sessions.key(session))
@@ -142,7 +142,7 @@ extension ProductionBalancer {
     if Int(sessions[at].assigned) != previous {
       servers[previous].counters.redispatches += 1
       backendCounters.redispatches += 1
-      sessions[at].flags.insert(.redispatched)
+      sessions.status[at].flags.insert(.redispatched)
     } else {
       servers[previous].counters.retries += 1
       backendCounters.retries += 1

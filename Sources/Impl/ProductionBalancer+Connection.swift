@@ -5,10 +5,10 @@ extension ProductionBalancer {
   mutating func run(_ id: SessionID) -> Effect {
     guard let session = sessions.handle(of: id) else { return .rejected(.unknownSession(id)) }
     let at = Int(session)
-    switch sessions[at].phase {
+    switch sessions.status[at].phase {
     case .dequeued:
       // It owns its slot already: no balancing, no queue check (7c669d7e0).
-      guard sessions[at].flags.contains(.ownsSlot) else {
+      guard sessions.status[at].flags.contains(.ownsSlot) else {
         return .rejected(.unexpectedPhase(id, phase(of: session)))
       }
       sessions.waiting.remove(session, from: &pending)
@@ -17,13 +17,13 @@ extension ProductionBalancer {
       return .connecting(server: ServerID(server))
     case .redistributed:
       sessions.waiting.remove(session, from: &pending)
-      sessions[at].phase = .placing
+      sessions.status[at].phase = .placing
       return .placed(place(session))
     case .turnaround:
-      let until = sessions[at].timer
+      let until = sessions.times[at].timer
       guard until <= now else { return .rejected(.timerNotDue(id, due: until)) }
       sessions.waiting.remove(session, from: &turnarounds)
-      sessions[at].flags.remove(.hasTimer)
+      sessions.status[at].flags.remove(.hasTimer)
       return retryOrRedispatch(session)
     case .queued, .connecting, .established, .placing, .free:
       return .rejected(.unexpectedPhase(id, phase(of: session)))
@@ -34,10 +34,10 @@ extension ProductionBalancer {
   mutating func connectSucceeded(_ id: SessionID) -> Effect {
     guard let session = sessions.handle(of: id) else { return .rejected(.unknownSession(id)) }
     let at = Int(session)
-    guard sessions[at].phase == .connecting, sessions[at].flags.contains(.ownsSlot) else {
+    guard sessions.status[at].phase == .connecting, sessions.status[at].flags.contains(.ownsSlot) else {
       return .rejected(.unexpectedPhase(id, phase(of: session)))
     }
-    sessions[at].phase = .established
+    sessions.status[at].phase = .established
     return .established(server: ServerID(Int(sessions[at].assigned)))
   }
 
@@ -45,7 +45,7 @@ extension ProductionBalancer {
   mutating func connectFailed(_ id: SessionID, _ failure: ConnectFailure) -> Effect {
     guard let session = sessions.handle(of: id) else { return .rejected(.unknownSession(id)) }
     let at = Int(session)
-    guard sessions[at].phase == .connecting, sessions[at].flags.contains(.ownsSlot) else {
+    guard sessions.status[at].phase == .connecting, sessions.status[at].flags.contains(.ownsSlot) else {
       return .rejected(.unexpectedPhase(id, phase(of: session)))
     }
     let server = Int(sessions[at].assigned)
@@ -63,9 +63,9 @@ extension ProductionBalancer {
     // R-RETRY-TURNAROUND: after a refused connect, wait one second first.
     if failure == .refused && !isMutated(.refusedWithoutTurnaround) {
       let until = now + Limits.turnaround
-      sessions[at].phase = .turnaround
-      sessions[at].timer = until
-      sessions[at].flags.insert(.hasTimer)
+      sessions.status[at].phase = .turnaround
+      sessions.times[at].timer = until
+      sessions.status[at].flags.insert(.hasTimer)
       sessions.waiting.append(session, to: &turnarounds)
       if isMutated(.retryReleasesSlot) {
         release(session)
@@ -82,9 +82,9 @@ extension ProductionBalancer {
     let server = Int(sessions[at].assigned)
     // R-REDISPATCH-LAST-RETRY: the last retry goes back to the balancer, cookie or not.
     if sessions[at].retriesLeft <= (isMutated(.redispatchOneRetryEarly) ? 1 : 0) && configuration.redispatch {
-      sessions[at].flags.remove(.direct)
+      sessions.status[at].flags.remove(.direct)
       if !isMutated(.redispatchForgetsPrevious) { sessions[at].previous = Int32(server) }
-      sessions[at].phase = .placing
+      sessions.status[at].phase = .placing
       return .rebalanced(from: ServerID(server), place(session, rebalancing: true))
     }
     // R-RETRY-SAME-SERVER

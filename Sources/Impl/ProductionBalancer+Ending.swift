@@ -5,7 +5,7 @@ extension ProductionBalancer {
   mutating func close(_ id: SessionID) -> Effect {
     guard let session = sessions.handle(of: id) else { return .rejected(.unknownSession(id)) }
     let at = Int(session)
-    guard sessions[at].phase == .established, sessions[at].flags.contains(.ownsSlot) else {
+    guard sessions.status[at].phase == .established, sessions.status[at].flags.contains(.ownsSlot) else {
       return .rejected(.unexpectedPhase(id, phase(of: session)))
     }
     let server = Int(sessions[at].assigned)
@@ -29,10 +29,10 @@ extension ProductionBalancer {
   mutating func queueTimeout(_ id: SessionID) -> Effect {
     guard let session = sessions.handle(of: id) else { return .rejected(.unknownSession(id)) }
     let at = Int(session)
-    guard sessions[at].phase == .queued else { return .rejected(.unexpectedPhase(id, phase(of: session))) }
+    guard sessions.status[at].phase == .queued else { return .rejected(.unexpectedPhase(id, phase(of: session))) }
     let queue = queue(of: session)
-    guard sessions[at].flags.contains(.hasTimer) else { return .rejected(.timerNotDue(id, due: nil)) }
-    let deadline = sessions[at].timer
+    guard sessions.status[at].flags.contains(.hasTimer) else { return .rejected(.timerNotDue(id, due: nil)) }
+    let deadline = sessions.times[at].timer
     guard deadline <= now else { return .rejected(.timerNotDue(id, due: deadline)) }
     if queue != backendQueue && !isMutated(.timeoutNotCharged) { servers[queue].counters.failedConnections += 1 }
     backendCounters.failedConnections += 1

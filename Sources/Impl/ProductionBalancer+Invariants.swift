@@ -38,20 +38,20 @@ extension ProductionBalancer {
     }
     for queue in queues.indices {
       walk(queues[queue], sessions.waiting, "queue \(queueID(queue))") {
-        sessions[$0].phase == .queued && self.queue(of: Int32($0)) == queue
+        sessions.status[$0].phase == .queued && self.queue(of: Int32($0)) == queue
       }
     }
     walk(pending, sessions.waiting, "pending") {
-      sessions[$0].phase == .dequeued || sessions[$0].phase == .redistributed
+      sessions.status[$0].phase == .dequeued || sessions.status[$0].phase == .redistributed
     }
-    walk(turnarounds, sessions.waiting, "turn-arounds") { sessions[$0].phase == .turnaround }
+    walk(turnarounds, sessions.waiting, "turn-arounds") { sessions.status[$0].phase == .turnaround }
     for server in servers.indices {
       walk(owners[server], sessions.owners, "owners of s\(server)") {
-        sessions[$0].flags.contains(.ownsSlot) && Int(sessions[$0].assigned) == server
+        sessions.status[$0].flags.contains(.ownsSlot) && Int(sessions[$0].assigned) == server
       }
       expect(owners[server].count == servers[server].served, "I1: served of s\(server) ≠ its owners")
       let connected = (0..<sessions.capacity).filter {
-        (sessions[$0].phase == .connecting || sessions[$0].phase == .established)
+        (sessions.status[$0].phase == .connecting || sessions.status[$0].phase == .established)
           && Int(sessions[$0].assigned) == server
       }.count
       expect(connected == servers[server].connections, "I3: connections of s\(server) ≠ its connected sessions")
@@ -62,11 +62,11 @@ extension ProductionBalancer {
         "s\(server): tournament membership disagrees with eligibility")
     }
     var live = 0
-    for at in 0..<sessions.capacity where sessions[at].phase != .free {
+    for at in 0..<sessions.capacity where sessions.status[at].phase != .free {
       live += 1
-      let phase = sessions[at].phase
+      let phase = sessions.status[at].phase
       let inList = [.queued, .dequeued, .redistributed, .turnaround].contains(phase)
-      expect(listed[at] == (inList ? 1 : 0) + (sessions[at].flags.contains(.ownsSlot) ? 1 : 0),
+      expect(listed[at] == (inList ? 1 : 0) + (sessions.status[at].flags.contains(.ownsSlot) ? 1 : 0),
         "I5: handle \(at) is in the wrong number of lists")
       expect(sessions.handle(of: sessions.id(Int32(at))) == Int32(at), "index: handle \(at) not found by id")
     }
@@ -76,7 +76,7 @@ extension ProductionBalancer {
     if configuration.queueTimeout > 0 {
       for queue in queues.indices {
         let head = queues[queue].first
-        expect(deadlines.deadline(of: queue) == (head >= 0 ? sessions[Int(head)].timer : nil),
+        expect(deadlines.deadline(of: queue) == (head >= 0 ? sessions.times[Int(head)].timer : nil),
           "deadline heap: queue \(queueID(queue)) has a stale key")
       }
     }

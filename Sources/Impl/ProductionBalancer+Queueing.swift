@@ -12,15 +12,15 @@ extension ProductionBalancer {
     } else {
       sessions.waiting.append(session, to: &queues[queue])
     }
-    sessions[at].phase = .queued
+    sessions.status[at].phase = .queued
     // R-26-QUEUE-KEY: HAProxy 2.6 keys a waiter by when it joined, not when it arrived.
     sessions.noteJoined(session, at: now)
     let timeout = configuration.queueTimeout
     if timeout > 0 {
-      sessions[at].timer = now + timeout
-      sessions[at].flags.insert(.hasTimer)
+      sessions.times[at].timer = now + timeout
+      sessions.status[at].flags.insert(.hasTimer)
     } else {
-      sessions[at].flags.remove(.hasTimer)
+      sessions.status[at].flags.remove(.hasTimer)
     }
     if isMutated(.lastInFirstOut) { headChanged(queue) }
     // R-26-LEASTCONN-QUEUE-ROOM: every waiter counts against a server's room.
@@ -57,7 +57,7 @@ extension ProductionBalancer {
   mutating func headChanged(_ queue: Int) {
     guard configuration.queueTimeout > 0 else { return }
     let head = queues[queue].first
-    deadlines.update(queue, deadline: head >= 0 ? sessions[Int(head)].timer : nil)
+    deadlines.update(queue, deadline: head >= 0 ? sessions.times[Int(head)].timer : nil)
   }
 
   /// HAProxy's `process_srv_queue` as fixed: hands `server`'s free slots to
@@ -98,8 +98,8 @@ extension ProductionBalancer {
 
   /// R-WAKE-RUNS-LATER: the session waits to run, as a step of its own.
   mutating func wake(_ session: Int32, as phase: SessionStore.Phase) {
-    sessions[Int(session)].phase = phase
-    sessions[Int(session)].flags.remove(.hasTimer)
+    sessions.status[Int(session)].phase = phase
+    sessions.status[Int(session)].flags.remove(.hasTimer)
     sessions.waiting.append(session, to: &pending)
   }
 }

@@ -5,7 +5,7 @@ extension ProductionBalancer {
   /// `release`, the only writer of `served` (HAProxy `sess_change_server`
   /// and `pendconn_get_next_sess`).
   mutating func reserve(_ session: Int32, on server: Int) {
-    sessions[Int(session)].flags.insert(.ownsSlot)
+    sessions.status[Int(session)].flags.insert(.ownsSlot)
     sessions.owners.append(session, to: &owners[server])
     servers[server].served += 1
     touch(server)
@@ -15,9 +15,9 @@ extension ProductionBalancer {
   /// (R-RELEASE-THEN-DEQUEUE).
   mutating func release(_ session: Int32) {
     let at = Int(session)
-    guard sessions[at].flags.contains(.ownsSlot) else { return }
+    guard sessions.status[at].flags.contains(.ownsSlot) else { return }
     let server = Int(sessions[at].assigned)
-    sessions[at].flags.remove(.ownsSlot)
+    sessions.status[at].flags.remove(.ownsSlot)
     sessions.owners.remove(session, from: &owners[server])
     servers[server].served -= 1
     touch(server)
@@ -25,7 +25,7 @@ extension ProductionBalancer {
 
   /// Opens a connection on the slot `session` owns on `server`.
   mutating func connect(_ session: Int32, to server: Int) {
-    sessions[Int(session)].phase = .connecting
+    sessions.status[Int(session)].phase = .connecting
     servers[server].connections += 1
     // R-26-LEASTCONN-INFLIGHT: HAProxy 2.6 repositions at every connect (`connect_server`).
     if configuration.semantics.leastConnectionsCountsQueue { touch(server) }
@@ -37,12 +37,12 @@ extension ProductionBalancer {
   mutating func end(_ session: Int32, dequeues: Bool = true) {
     let at = Int(session)
     let server = Int(sessions[at].assigned)
-    switch sessions[at].phase {
+    switch sessions.status[at].phase {
     case .queued: unlink(session)
     case .dequeued, .redistributed: sessions.waiting.remove(session, from: &pending)
     case .turnaround: sessions.waiting.remove(session, from: &turnarounds)
     case .connecting, .established:
-      if sessions[at].flags.contains(.ownsSlot) { servers[server].connections -= 1 }
+      if sessions.status[at].flags.contains(.ownsSlot) { servers[server].connections -= 1 }
     case .placing, .free: break
     }
     if isMutated(.dequeueBeforeRelease), server >= 0 { dequeue(server) }

@@ -14,7 +14,7 @@ extension ProductionBalancer {
     }
     var live: [(id: Int, handle: Int)] = []
     live.reserveCapacity(sessions.liveCount)
-    for handle in 0..<sessions.capacity where sessions[handle].phase != .free {
+    for handle in 0..<sessions.capacity where sessions.status[handle].phase != .free {
       live.append((sessions.identifier[handle], handle))
     }
     live.sort { $0.id < $1.id }
@@ -80,9 +80,9 @@ extension ProductionBalancer {
   private func sessionSnapshot(_ handle: Int32) -> SessionSnapshot {
     let at = Int(handle)
     let assigned = sessions[at].assigned
-    let flags = sessions[at].flags
+    let flags = sessions.status[at].flags
     return SessionSnapshot(
-      id: sessions.id(handle), phase: phase(of: handle), requestTime: sessions[at].requestTime,
+      id: sessions.id(handle), phase: phase(of: handle), requestTime: sessions.times[at].requestTime,
       assigned: assigned >= 0 ? ServerID(Int(assigned)) : nil,
       slot: flags.contains(.ownsSlot) ? ServerID(Int(assigned)) : nil,
       previous: sessions[at].previous >= 0 ? ServerID(Int(sessions[at].previous)) : nil,
@@ -120,15 +120,15 @@ extension ProductionBalancer {
   /// The session's phase in the model's terms.
   func phase(of session: Int32) -> SessionPhase {
     let at = Int(session)
-    switch sessions[at].phase {
+    switch sessions.status[at].phase {
     case .queued:
       return .queued(
         queueID(queue(of: session)),
-        deadline: sessions[at].flags.contains(.hasTimer) ? sessions[at].timer : nil)
+        deadline: sessions.status[at].flags.contains(.hasTimer) ? sessions.times[at].timer : nil)
     case .dequeued: return .dequeued
     case .redistributed, .placing, .free: return .redistributed
     case .connecting: return .connecting
-    case .turnaround: return .turnaround(until: sessions[at].timer)
+    case .turnaround: return .turnaround(until: sessions.times[at].timer)
     case .established: return .established
     }
   }

@@ -56,7 +56,7 @@ extension ProductionBalancer {
   ///
   /// - Complexity: O(1): both are heads of deadline-ordered structures.
   func earliestTimer() -> Milliseconds? {
-    let turnaround = turnarounds.first >= 0 ? sessions[Int(turnarounds.first)].timer : nil
+    let turnaround = turnarounds.first >= 0 ? sessions.times[Int(turnarounds.first)].timer : nil
     switch (deadlines.earliest, turnaround) {
     case (let queued?, let turnaround?): return min(queued, turnaround)
     case (let queued?, nil): return queued

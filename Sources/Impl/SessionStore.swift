@@ -1,15 +1,17 @@
 import AllServedCore
 
-/// The live sessions, as records indexed by a stable handle.
+/// The live sessions, indexed by a stable handle, their fields in a few
+/// dense arrays grouped by size.
 ///
 /// A handle stays valid for the session's whole life and is reused after it
-/// ends (a LIFO free list threaded through the queue links). A session's
-/// fields sit together in one 32-byte record, as HAProxy keeps a `struct
-/// stream`: an event touches one record, and a copy of the store copies one
-/// buffer of them, not one per field. With its identifier and its list links
-/// a session costs 56 bytes here, plus its entry in ``SessionIndex``, whatever
-/// the number of servers; the hash key is stored only under `balance hash`,
-/// the join time only under HAProxy 2.6 semantics.
+/// ends (a LIFO free list threaded through the queue links). Fields of one
+/// size sit together, as in HAProxy's `struct stream`, so that an event
+/// touches few buffers and a copy of the store retains few, and no record is
+/// padded: times (16 bytes), counters and server numbers (12), phase and
+/// flags (2), the identifier (8) and two pairs of list links (16) make 54
+/// bytes a session, plus its entry in ``SessionIndex``, whatever the number of
+/// servers. The hash key is stored only under `balance hash`, the join time
+/// only under HAProxy 2.6 semantics.
 struct SessionStore: Sendable {
   /// Where a session is in its life; `free` marks an unused handle.
   enum Phase: UInt8, Sendable {
@@ -31,24 +33,36 @@ struct SessionStore: Sendable {
     static let hasHashKey = Flags(rawValue: 1 << 4)
   }
 
-  /// One session's fields.
+  /// A session's server numbers and retries.
   struct Record: Sendable {
-    var requestTime: Milliseconds = 0
-    /// The queue deadline while queued, the turn-around end in turn-around.
-    var timer: Milliseconds = 0
     var retriesLeft: Int32 = 0
     /// HAProxy `srv`, `-1` when unbound; the slot, when owned, is on this server.
     var assigned: Int32 = -1
     /// HAProxy `prev_srv`, `-1` when none.
     var previous: Int32 = -1
+  }
+
+  /// A session's times.
+  struct Times: Sendable {
+    var requestTime: Milliseconds = 0
+    /// The queue deadline while queued, the turn-around end in turn-around.
+    var timer: Milliseconds = 0
+  }
+
+  /// Where a session is, and its flags.
+  struct Status: Sendable {
     var phase = Phase.free
     var flags: Flags = []
   }
 
   /// Each handle's session identifier, apart: ``SessionIndex`` probes it.
   var identifier: [Int] = []
-  /// Each handle's record.
+  /// Each handle's server numbers and retries.
   private var records: [Record] = []
+  /// Each handle's times.
+  var times: [Times] = []
+  /// Each handle's phase and flags.
+  var status: [Status] = []
   /// The request's hash key, stored only when the backend balances by hash.
   private var hashKey: [UInt32] = []
   /// When the request last joined a queue, stored only under HAProxy 2.6 semantics (R-26-QUEUE-KEY).
@@ -71,7 +85,7 @@ struct SessionStore: Sendable {
     self.storesJoinTimes = storesJoinTimes
   }
 
-  /// The record of handle `at`, read or edited in place.
+  /// The server numbers and retries of handle `at`, read or edited in place.
   subscript(at: Int) -> Record {
     get { records[at] }
     _modify { yield &records[at] }
@@ -93,9 +107,9 @@ struct SessionStore: Sendable {
     freeHandle = waiting[at].next
     waiting[at].next = -1
     identifier[at] = id.number
-    records[at] = Record(
-      requestTime: time, retriesLeft: Int32(truncatingIfNeeded: retries), phase: .placing,
-      flags: key == nil ? [] : .hasHashKey)
+    records[at] = Record(retriesLeft: Int32(truncatingIfNeeded: retries))
+    times[at] = Times(requestTime: time)
+    status[at] = Status(phase: .placing, flags: key == nil ? [] : .hasHashKey)
     if storesJoinTimes { joinTime[at] = time }
     if let key, storesHashKeys { hashKey[at] = key }
     liveCount += 1
@@ -109,7 +123,7 @@ struct SessionStore: Sendable {
   mutating func free(_ handle: Int32) {
     let at = Int(handle)
     index.remove(identifier[at], identifiers: identifier)
-    records[at].phase = .free
+    status[at].phase = .free
     waiting[at].next = freeHandle
     freeHandle = handle
     liveCount -= 1
@@ -128,14 +142,14 @@ struct SessionStore: Sendable {
   /// The session's hash key, if it has one.
   func key(_ handle: Int32) -> UInt32? {
     let at = Int(handle)
-    guard records[at].flags.contains(.hasHashKey), storesHashKeys else { return nil }
+    guard status[at].flags.contains(.hasHashKey), storesHashKeys else { return nil }
     return hashKey[at]
   }
 
   /// The key queue heads are compared by: the request time, or under HAProxy 2.6
   /// when the request last joined a queue (R-DEQUEUE-OLDEST-HEAD, R-26-QUEUE-KEY).
   func queueKey(_ handle: Int32) -> Milliseconds {
-    storesJoinTimes ? joinTime[Int(handle)] : records[Int(handle)].requestTime
+    storesJoinTimes ? joinTime[Int(handle)] : times[Int(handle)].requestTime
   }
 
   /// Notes that the session joins a queue at `time` (HAProxy 2.6 only).
@@ -157,9 +171,13 @@ struct SessionStore: Sendable {
     let old = capacity
     identifier.reserveCapacity(new)
     records.reserveCapacity(new)
+    times.reserveCapacity(new)
+    status.reserveCapacity(new)
     let added = new - old
     identifier.append(contentsOf: repeatElement(0, count: added))
     records.append(contentsOf: repeatElement(Record(), count: added))
+    times.append(contentsOf: repeatElement(Times(), count: added))
+    status.append(contentsOf: repeatElement(Status(), count: added))
     if storesHashKeys {
       hashKey.reserveCapacity(new)
       hashKey.append(contentsOf: repeatElement(0, count: added))
