@@ -7,8 +7,8 @@ public import AllServedCore
 ///
 /// - Queues are intrusive doubly linked lists through the sessions (HAProxy's
 ///   `pendconn`): O(1) enqueue, dequeue and removal from the middle.
-/// - Sessions live in dense parallel arrays under stable handles, found by
-///   identifier through an open-addressing table.
+/// - Sessions live in a few dense arrays of small records under stable
+///   handles, found by identifier through an open-addressing table.
 /// - Leastconn and round robin pick from a tournament tree over the eligible
 ///   servers in O(1), and pay O(log *n*) when a server changes.
 /// - Eligibility under a dynamic limit is kept exact with threshold buckets:
