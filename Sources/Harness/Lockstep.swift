@@ -65,7 +65,11 @@ public struct Lockstep<Reference: ReservationSystem, Candidate: ReservationSyste
   public private(set) var lastCandidateOutcome: Outcome?
   /// The snapshot the checks judge: the reference's in differential mode,
   /// the candidate's when only the invariants are checked.
-  public var observedSnapshot: Snapshot { judgedCandidateSnapshot ?? snapshot }
+  public var observedSnapshot: Snapshot {
+    // The common case first, without going through the optional.
+    guard mode == .invariantsOnly, let judged = judgedCandidateSnapshot else { return snapshot }
+    return judged
+  }
   /// The outcome of the last event on the judged system.
   public var observedOutcome: Outcome? { mode == .differential ? lastOutcome : lastCandidateOutcome }
   /// Events applied so far.
