@@ -26,8 +26,8 @@ extension ProductionBalancer {
         unlink(session)
         if !isMutated(.redistributionKeepsDirect) { sessions.status[Int(session)].flags.remove(.direct) }
         // R-26-REDISTRIBUTE-PREVIOUS: HAProxy 2.6 keeps the server as the stream's target.
-        if configuration.semantics.redistributionKeepsPrevious { sessions[Int(session)].previous = Int32(server) }
-        sessions[Int(session)].assigned = -1
+        if configuration.semantics.redistributionKeepsPrevious { sessions.records[Int(session)].previous = Int32(server) }
+        sessions.records[Int(session)].assigned = -1
         wake(session, as: .redistributed)
       }
     }

@@ -24,7 +24,7 @@ extension ProductionBalancer {
     // R-PERSIST-COOKIE: a cookie binds to an up server, or to any server under `option persist`.
     if let cookie, servers[cookie.index].state.isUp || configuration.persist || isMutated(.cookieBindsDownServer) {
       sessions.status[Int(session)].flags.insert(.direct)
-      sessions[Int(session)].assigned = Int32(cookie.index)
+      sessions.records[Int(session)].assigned = Int32(cookie.index)
     }
     return .placed(place(session))
   }
@@ -40,8 +40,8 @@ extension ProductionBalancer {
       configuration.redispatch || isMutated(.fullRedispatchWithoutOption)
     {
       sessions.status[at].flags.remove(.direct)
-      sessions[at].assigned = -1
-      sessions[at].previous = Int32(server)
+      sessions.records[at].assigned = -1
+      sessions.records[at].previous = Int32(server)
       return .redispatched(from: ServerID(server), settle(session, assignAndQueue(session)))
     }
     return settle(session, first)
@@ -75,8 +75,8 @@ extension ProductionBalancer {
   mutating func assignAndQueue(_ session: Int32, rebalancing: Bool = false) -> AssignmentResult {
     let at = Int(session)
     let server: Int
-    if !rebalancing && sessions[at].assigned >= 0 {
-      server = Int(sessions[at].assigned)
+    if !rebalancing && sessions.records[at].assigned >= 0 {
+      server = Int(sessions.records[at].assigned)
     } else {
       let selection = assignServer(session)
       countRedispatch(session)
@@ -118,11 +118,11 @@ extension ProductionBalancer {
   /// before anything else happens.
   mutating func assignServer(_ session: Int32) -> Selection {
     let at = Int(session)
-    let held = sessions.status[at].flags.contains(.ownsSlot) ? Int(sessions[at].assigned) : -1
+    let held = sessions.status[at].flags.contains(.ownsSlot) ? Int(sessions.records[at].assigned) : -1
     release(session)
-    sessions[at].assigned = -1
-    let selection = select(avoiding: Int(sessions[at].previous), hashKey: sessions.key(session))
-    if case .server(let chosen) = selection { sessions[at].assigned = Int32(chosen) }
+    sessions.records[at].assigned = -1
+    let selection = select(avoiding: Int(sessions.records[at].previous), hashKey: sessions.key(session))
+    if case .server(let chosen) = selection { sessions.records[at].assigned = Int32(chosen) }
     if held >= 0 {
       if selection == .server(held) && !isMutated(.redispatchDropsSlot) {
         reserve(session, on: held)
@@ -137,9 +137,9 @@ extension ProductionBalancer {
   /// server, a change of server counts as a redispatch, no change as a retry.
   mutating func countRedispatch(_ session: Int32) {
     let at = Int(session)
-    let previous = Int(sessions[at].previous)
+    let previous = Int(sessions.records[at].previous)
     guard previous >= 0 else { return }
-    if Int(sessions[at].assigned) != previous {
+    if Int(sessions.records[at].assigned) != previous {
       servers[previous].counters.redispatches += 1
       backendCounters.redispatches += 1
       sessions.status[at].flags.insert(.redispatched)

@@ -12,7 +12,7 @@ extension ProductionBalancer {
         return .rejected(.unexpectedPhase(id, phase(of: session)))
       }
       sessions.waiting.remove(session, from: &pending)
-      let server = Int(sessions[at].assigned)
+      let server = Int(sessions.records[at].assigned)
       connect(session, to: server)
       return .connecting(server: ServerID(server))
     case .redistributed:
@@ -38,7 +38,7 @@ extension ProductionBalancer {
       return .rejected(.unexpectedPhase(id, phase(of: session)))
     }
     sessions.status[at].phase = .established
-    return .established(server: ServerID(Int(sessions[at].assigned)))
+    return .established(server: ServerID(Int(sessions.records[at].assigned)))
   }
 
   /// A connection attempt failed (HAProxy `SV_STCONN` error path, `sess_update_st_cer`).
@@ -48,9 +48,9 @@ extension ProductionBalancer {
     guard sessions.status[at].phase == .connecting, sessions.status[at].flags.contains(.ownsSlot) else {
       return .rejected(.unexpectedPhase(id, phase(of: session)))
     }
-    let server = Int(sessions[at].assigned)
+    let server = Int(sessions.records[at].assigned)
     // R-RETRY-COUNT: out of retries, a 503; the slot is released before the dequeue (b89cfca49).
-    if sessions[at].retriesLeft == 0 {
+    if sessions.records[at].retriesLeft == 0 {
       servers[server].counters.failedConnections += 1
       backendCounters.failedConnections += 1
       backendCounters.serviceUnavailable += 1
@@ -59,7 +59,7 @@ extension ProductionBalancer {
     }
     // R-RETRY-KEEP-SLOT: the connection closes, the slot stays (43662ff35).
     servers[server].connections -= 1
-    if !isMutated(.retriesNeverSpent) { sessions[at].retriesLeft -= 1 }
+    if !isMutated(.retriesNeverSpent) { sessions.records[at].retriesLeft -= 1 }
     // R-RETRY-TURNAROUND: after a refused connect, wait one second first.
     if failure == .refused && !isMutated(.refusedWithoutTurnaround) {
       let until = now + Limits.turnaround
@@ -79,11 +79,11 @@ extension ProductionBalancer {
   /// What follows a failed attempt that has retries left.
   mutating func retryOrRedispatch(_ session: Int32) -> Effect {
     let at = Int(session)
-    let server = Int(sessions[at].assigned)
+    let server = Int(sessions.records[at].assigned)
     // R-REDISPATCH-LAST-RETRY: the last retry goes back to the balancer, cookie or not.
-    if sessions[at].retriesLeft <= (isMutated(.redispatchOneRetryEarly) ? 1 : 0) && configuration.redispatch {
+    if sessions.records[at].retriesLeft <= (isMutated(.redispatchOneRetryEarly) ? 1 : 0) && configuration.redispatch {
       sessions.status[at].flags.remove(.direct)
-      if !isMutated(.redispatchForgetsPrevious) { sessions[at].previous = Int32(server) }
+      if !isMutated(.redispatchForgetsPrevious) { sessions.records[at].previous = Int32(server) }
       sessions.status[at].phase = .placing
       return .rebalanced(from: ServerID(server), place(session, rebalancing: true))
     }

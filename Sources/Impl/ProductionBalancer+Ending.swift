@@ -8,7 +8,7 @@ extension ProductionBalancer {
     guard sessions.status[at].phase == .established, sessions.status[at].flags.contains(.ownsSlot) else {
       return .rejected(.unexpectedPhase(id, phase(of: session)))
     }
-    let server = Int(sessions[at].assigned)
+    let server = Int(sessions.records[at].assigned)
     if !isMutated(.closeNotCounted) { servers[server].counters.completed += 1 }
     backendCounters.completed += 1
     end(session)

@@ -47,12 +47,12 @@ extension ProductionBalancer {
     walk(turnarounds, sessions.waiting, "turn-arounds") { sessions.status[$0].phase == .turnaround }
     for server in servers.indices {
       walk(owners[server], sessions.owners, "owners of s\(server)") {
-        sessions.status[$0].flags.contains(.ownsSlot) && Int(sessions[$0].assigned) == server
+        sessions.status[$0].flags.contains(.ownsSlot) && Int(sessions.records[$0].assigned) == server
       }
       expect(owners[server].count == servers[server].served, "I1: served of s\(server) ≠ its owners")
       let connected = (0..<sessions.capacity).filter {
         (sessions.status[$0].phase == .connecting || sessions.status[$0].phase == .established)
-          && Int(sessions[$0].assigned) == server
+          && Int(sessions.records[$0].assigned) == server
       }.count
       expect(connected == servers[server].connections, "I3: connections of s\(server) ≠ its connected sessions")
       let threshold = eligibilityThreshold(server)

@@ -32,7 +32,7 @@ extension ProductionBalancer {
 
   /// The queue `session` waits in: its bound server's, else the backend's (I5).
   func queue(of session: Int32) -> Int {
-    let server = sessions[Int(session)].assigned
+    let server = sessions.records[Int(session)].assigned
     return server >= 0 ? Int(server) : backendQueue
   }
 
@@ -89,7 +89,7 @@ extension ProductionBalancer {
       }
       unlink(taken)
       // R-DEQUEUE-RESERVES: the slot is the request's before it runs.
-      sessions[Int(taken)].assigned = Int32(server)
+      sessions.records[Int(taken)].assigned = Int32(server)
       wake(taken, as: .dequeued)
       reserve(taken, on: server)
       handovers.append(Handover(sessions.id(taken), to: ServerID(server), from: source))

@@ -16,7 +16,7 @@ extension ProductionBalancer {
   mutating func release(_ session: Int32) {
     let at = Int(session)
     guard sessions.status[at].flags.contains(.ownsSlot) else { return }
-    let server = Int(sessions[at].assigned)
+    let server = Int(sessions.records[at].assigned)
     sessions.status[at].flags.remove(.ownsSlot)
     sessions.owners.remove(session, from: &owners[server])
     servers[server].served -= 1
@@ -36,7 +36,7 @@ extension ProductionBalancer {
   /// and only then does its server dequeue (the order dc9ce9c26 restored).
   mutating func end(_ session: Int32, dequeues: Bool = true) {
     let at = Int(session)
-    let server = Int(sessions[at].assigned)
+    let server = Int(sessions.records[at].assigned)
     switch sessions.status[at].phase {
     case .queued: unlink(session)
     case .dequeued, .redistributed: sessions.waiting.remove(session, from: &pending)

@@ -79,14 +79,14 @@ extension ProductionBalancer {
   /// Live session `handle` in a snapshot.
   private func sessionSnapshot(_ handle: Int32) -> SessionSnapshot {
     let at = Int(handle)
-    let assigned = sessions[at].assigned
+    let assigned = sessions.records[at].assigned
     let flags = sessions.status[at].flags
     return SessionSnapshot(
       id: sessions.id(handle), phase: phase(of: handle), requestTime: sessions.times[at].requestTime,
       assigned: assigned >= 0 ? ServerID(Int(assigned)) : nil,
       slot: flags.contains(.ownsSlot) ? ServerID(Int(assigned)) : nil,
-      previous: sessions[at].previous >= 0 ? ServerID(Int(sessions[at].previous)) : nil,
-      isDirect: flags.contains(.direct), retriesLeft: Int(sessions[at].retriesLeft),
+      previous: sessions.records[at].previous >= 0 ? ServerID(Int(sessions.records[at].previous)) : nil,
+      isDirect: flags.contains(.direct), retriesLeft: Int(sessions.records[at].retriesLeft),
       wasRedispatched: flags.contains(.redispatched), queueKey: sessions.queueKey(handle))
   }
 

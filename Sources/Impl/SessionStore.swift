@@ -58,7 +58,7 @@ struct SessionStore: Sendable {
   /// Each handle's session identifier, apart: ``SessionIndex`` probes it.
   var identifier: [Int] = []
   /// Each handle's server numbers and retries.
-  private var records: [Record] = []
+  var records: [Record] = []
   /// Each handle's times.
   var times: [Times] = []
   /// Each handle's phase and flags.
@@ -83,12 +83,6 @@ struct SessionStore: Sendable {
   init(storesHashKeys: Bool, storesJoinTimes: Bool = false) {
     self.storesHashKeys = storesHashKeys
     self.storesJoinTimes = storesJoinTimes
-  }
-
-  /// The server numbers and retries of handle `at`, read or edited in place.
-  subscript(at: Int) -> Record {
-    get { records[at] }
-    _modify { yield &records[at] }
   }
 
   /// The number of handles ever created, live or free.

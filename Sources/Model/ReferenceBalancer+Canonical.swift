@@ -34,7 +34,6 @@ extension ReferenceBalancer {
   /// - Complexity: O(*n*² + *s* log *s*) for *n* sessions and *s* servers.
   package var canonicalized: ReferenceBalancer {
     var copy = self
-    let order = canonicalOrder
     let names = canonicalNames
     func name(_ id: SessionID) -> SessionID { names[id] ?? id }
     func shifted(_ phase: SessionPhase) -> SessionPhase {
@@ -44,8 +43,7 @@ extension ReferenceBalancer {
       case .dequeued, .redistributed, .connecting, .established: phase
       }
     }
-    copy.sessions = order.map { index in
-      let session = sessions[index]
+    copy.sessions = sessions.map { session in
       let settled = session.phase == .established
       var renamed = Session(
         id: name(session.id), phase: shifted(session.phase), requestTime: 0,
@@ -55,7 +53,7 @@ extension ReferenceBalancer {
       renamed.slot = session.slot
       renamed.previous = settled ? nil : session.previous
       return renamed
-    }
+    }.sorted { $0.id < $1.id }
     copy.backendQueue = backendQueue.map(name)
     let ranks = servers.indices.sorted { servers[$0].leastConnectionsStamp < servers[$1].leastConnectionsStamp }
     for (rank, index) in ranks.enumerated() { copy.servers[index].leastConnectionsStamp = rank }
@@ -73,18 +71,15 @@ extension ReferenceBalancer {
     return copy
   }
 
-  /// The indices of `sessions` in canonical order: by ``canonicalWords(of:)``,
-  /// ties (interchangeable sessions) in identifier order.
-  var canonicalOrder: [Int] {
-    let words = sessions.map(canonicalWords)
-    return sessions.indices.sorted { words[$0].lexicographicallyPrecedes(words[$1]) || (words[$0] == words[$1] && $0 < $1) }
-  }
-
-  /// The name each live session takes in ``canonicalized``: an event of this
-  /// state, renamed so, is the same event of the canonical form.
+  /// The name each live session takes in ``canonicalized``: its rank by
+  /// ``canonicalWords(of:)``, ties (interchangeable sessions) in identifier
+  /// order. An event of this state, renamed so, is the same event of the
+  /// canonical form.
   package var canonicalNames: [SessionID: SessionID] {
+    let words = sessions.map(canonicalWords)
+    let order = sessions.indices.sorted { words[$0].lexicographicallyPrecedes(words[$1]) || (words[$0] == words[$1] && $0 < $1) }
     var names: [SessionID: SessionID] = [:]
-    for (rank, index) in canonicalOrder.enumerated() { names[sessions[index].id] = SessionID(rank + 1) }
+    for (rank, index) in order.enumerated() { names[sessions[index].id] = SessionID(rank + 1) }
     return names
   }
 
