@@ -137,8 +137,9 @@ public enum ExploreCommand {
     if options.limitChanges { scope.includeLimitChanges() }
     if !options.stateChanges { scope.excludeStateChanges() }
     // States are stored as 64-bit fingerprints of their canonical form, as TLC does.
+    let renamings = (try? ReferenceBalancer(configuration: configuration))?.serverRenamings ?? []
     var explorer = Explorer<ReferenceBalancer, ProductionBalancer, UInt64>(scope: scope) {
-      $0.reference.canonicalFingerprint
+      $0.reference.canonicalFingerprint(renamings: renamings)
     }
     explorer.workers = max(1, options.jobs)
     return explorer.run { depth, found, _ in progress(depth, found) }

@@ -170,10 +170,10 @@ public enum Help {
       -h, --help           Show this text.
 
     Explores every event sequence breadth first, deduplicating states by a canonical
-    form (sessions as a multiset, fields no rule reads again forgotten, time shifted
-    to now, queue keys as ranks, counters dropped). Every transition
-    checks I1–I12 and the implementation's agreement. Shows depth, states and states/s
-    on a terminal; ends with distinct states, transitions, maximum depth and bytes
+    form (sessions as a multiset, and under leastconn servers with equal settings
+    too; fields no rule reads again forgotten, time shifted to now, queue keys as
+    ranks, counters dropped). Every transition checks I1–I12 and the
+    implementation's agreement. Shows depth, states and states/s on a terminal; ends with distinct states, transitions, maximum depth and bytes
     per stored state. Only the tree of first visits is stored; each level is
     rebuilt by replaying it from the root. Each maxconn combination is explored in
     turn, its levels shared by --jobs threads; the report is the same for any N but

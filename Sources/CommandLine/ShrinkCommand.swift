@@ -31,9 +31,12 @@ public enum ShrinkCommand {
         replay: "swift run allserved replay \(options.path)" + (options.fault.map { " --fault \($0)" } ?? ""))
       if options.certify {
         Terminal.progress("shrink: certifying \(result.trace.steps.count) events…")
+        let renamings = (try? ReferenceBalancer(configuration: result.trace.configuration))?.serverRenamings ?? []
         let verdict = Certification.certify(
           result.trace, check: result.failure.check, mode: .differential
-        ) { (pair: Lockstep<ReferenceBalancer, ProductionBalancer>) in pair.reference.canonicalFingerprint }
+        ) { (pair: Lockstep<ReferenceBalancer, ProductionBalancer>) in
+          pair.reference.canonicalFingerprint(renamings: renamings)
+        }
         Terminal.endProgress()
         lines.append("")
         if let shorter = verdict.shorter {

@@ -27,18 +27,23 @@ extension ReferenceBalancer {
   /// - Round-robin turns are taken relative to the virtual time, and turns
   ///   already passed are all "now"; leastconn stamps become ranks.
   ///
-  /// Servers are not permuted: ties break by index (`R-LB-ROUNDROBIN`,
-  /// `R-LB-LEASTCONN`, `R-TIME-WARMUP-DEQUEUE`), so two servers with the same
-  /// settings are still not interchangeable.
+  /// - Interchangeable servers (``serverRenamings``) are a multiset too: of
+  ///   the orderings of each group, the one with the least fingerprint is
+  ///   taken, so the form is the same for every member of an orbit.
   ///
-  /// - Complexity: O(*n*² + *s* log *s*) for *n* sessions and *s* servers.
+  /// - Complexity: O(*g* × (*n*² + *s*²) + *n* log *n*) for *n* sessions, *s*
+  ///   servers and *g* renamings of interchangeable servers (1 when none are).
   package var canonicalized: ReferenceBalancer {
     var copy = self
-    let names = canonicalNames
+    let position = canonicalServerRenaming
+    let names = canonicalNames(renamingServers: position)
     func name(_ id: SessionID) -> SessionID { names[id] ?? id }
+    func moved(_ server: ServerID?) -> ServerID? { server.map { ServerID(position?[$0.index] ?? $0.index) } }
     func shifted(_ phase: SessionPhase) -> SessionPhase {
       switch phase {
-      case .queued(let queue, let deadline): .queued(queue, deadline: deadline.map { $0 - now })
+      case .queued(.backend, let deadline): .queued(.backend, deadline: deadline.map { $0 - now })
+      case .queued(.server(let server), let deadline):
+        .queued(.server(moved(server) ?? server), deadline: deadline.map { $0 - now })
       case .turnaround(let until): .turnaround(until: until - now)
       case .dequeued, .redistributed, .connecting, .established: phase
       }
@@ -49,19 +54,23 @@ extension ReferenceBalancer {
         id: name(session.id), phase: shifted(session.phase), requestTime: 0,
         queueKey: queueKeyIsLive(session) ? -queueKeyRank(session.queueKey) : Milliseconds.min,
         hashKey: settled ? nil : session.hashKey, retriesLeft: settled ? 0 : session.retriesLeft)
-      renamed.assigned = session.assigned
-      renamed.slot = session.slot
-      renamed.previous = settled ? nil : session.previous
+      renamed.assigned = moved(session.assigned)
+      renamed.slot = moved(session.slot)
+      renamed.previous = settled ? nil : moved(session.previous)
       return renamed
     }.sorted { $0.id < $1.id }
     copy.backendQueue = backendQueue.map(name)
-    let ranks = servers.indices.sorted { servers[$0].leastConnectionsStamp < servers[$1].leastConnectionsStamp }
-    for (rank, index) in ranks.enumerated() { copy.servers[index].leastConnectionsStamp = rank }
     for index in servers.indices {
-      copy.servers[index].queue = servers[index].queue.map(name)
-      copy.servers[index].counters = Counters()
-      copy.servers[index].roundRobinPass = max(0, servers[index].roundRobinPass - roundRobinTime)
-      copy.servers[index].cameUpAt = isWarmingUp(ServerID(index)) ? servers[index].cameUpAt.map { $0 - now } : nil
+      var server = servers[index]
+      // Stamps as ranks: a rank goes with its server wherever it moves.
+      server.leastConnectionsStamp = servers.indices.count {
+        servers[$0].leastConnectionsStamp < server.leastConnectionsStamp
+      }
+      server.queue = server.queue.map(name)
+      server.counters = Counters()
+      server.roundRobinPass = max(0, server.roundRobinPass - roundRobinTime)
+      server.cameUpAt = isWarmingUp(ServerID(index)) ? server.cameUpAt.map { $0 - now } : nil
+      copy.servers[position?[index] ?? index] = server
     }
     copy.backendCounters = Counters()
     copy.highestSessionID = sessions.count
@@ -76,11 +85,73 @@ extension ReferenceBalancer {
   /// order. An event of this state, renamed so, is the same event of the
   /// canonical form.
   package var canonicalNames: [SessionID: SessionID] {
-    let words = sessions.map(canonicalWords)
+    canonicalNames(renamingServers: canonicalServerRenaming)
+  }
+
+  /// ``canonicalNames`` with the servers moved by `position` (old index to new).
+  func canonicalNames(renamingServers position: [Int]?) -> [SessionID: SessionID] {
+    let words = sessions.map { canonicalWords(of: $0, renamingServers: position) }
     let order = sessions.indices.sorted { words[$0].lexicographicallyPrecedes(words[$1]) || (words[$0] == words[$1] && $0 < $1) }
     var names: [SessionID: SessionID] = [:]
     for (rank, index) in order.enumerated() { names[sessions[index].id] = SessionID(rank + 1) }
     return names
+  }
+
+  /// Whether two servers are interchangeable: swapping them, with everything
+  /// they hold, swaps their futures. Under R-LB-LEASTCONN (and
+  /// R-26-LEASTCONN-INFLIGHT) a server is picked by its load and its stamp,
+  /// and the stamp moves with it, so servers with equal settings are. Round
+  /// robin breaks ties by index (R-LB-ROUNDROBIN, R-26-ROUNDROBIN-FWRR), the
+  /// hash map lists servers in index order (R-LB-HASH, and its round-robin
+  /// fallback), and warm-ups dequeue in index order (R-TIME-WARMUP-DEQUEUE):
+  /// there no two servers are interchangeable.
+  func areInterchangeable(_ first: Int, _ second: Int) -> Bool {
+    let settings = configuration.servers
+    return configuration.algorithm == .leastConnections && settings[first] == settings[second]
+      && settings[first].slowStart == 0
+  }
+
+  /// Every renaming of servers that moves interchangeable servers among
+  /// themselves, each as the new index of every server, the identity first;
+  /// empty when no two servers are interchangeable.
+  ///
+  /// - Complexity: O(*s*²) and no allocation when no two of the *s* servers
+  ///   are interchangeable; otherwise the product of the groups' factorials.
+  package var serverRenamings: [[Int]] {
+    let count = servers.count
+    let hasPair = (0..<count).contains { first in (first + 1..<count).contains { areInterchangeable(first, $0) } }
+    guard hasPair else { return [] }
+    var groups: [[Int]] = []
+    for index in 0..<count {
+      if let group = groups.firstIndex(where: { areInterchangeable($0[0], index) }) {
+        groups[group].append(index)
+      } else {
+        groups.append([index])
+      }
+    }
+    var renamings = [Array(0..<count)]
+    for members in groups where members.count > 1 {
+      renamings = renamings.flatMap { base in
+        Self.orderings(of: members).map { ordering in
+          var position = base
+          for (member, place) in zip(members, ordering) { position[member] = place }
+          return position
+        }
+      }
+    }
+    return renamings
+  }
+
+  /// Every ordering of `items`, the given one first.
+  static func orderings(of items: [Int]) -> [[Int]] {
+    guard !items.isEmpty else { return [[]] }
+    var result: [[Int]] = []
+    for (offset, item) in items.enumerated() {
+      var rest = items
+      rest.remove(at: offset)
+      result += orderings(of: rest).map { [item] + $0 }
+    }
+    return result
   }
 
   /// Whether a rule may still read the session's queue key: while it waits,
@@ -111,15 +182,21 @@ extension ReferenceBalancer {
   }
 
   /// What the rules can still read of a session, as words, its name left
-  /// out: two sessions with equal words are interchangeable.
-  func canonicalWords(of session: Session) -> [Int] {
+  /// out, with the servers moved by `position`: two sessions with equal words
+  /// are interchangeable.
+  func canonicalWords(of session: Session, renamingServers position: [Int]?) -> [Int] {
     var words: [Int] = []
-    forEachCanonicalWord(of: session) { words.append($0) }
+    forEachCanonicalWord(of: session, renamingServers: position) { words.append($0) }
     return words
   }
 
-  /// Calls `body` with each word of ``canonicalWords(of:)``, in order, without allocating.
-  func forEachCanonicalWord(of session: Session, _ body: (Int) -> Void) {
+  /// Calls `body` with each word of ``canonicalWords(of:renamingServers:)``,
+  /// in order, without allocating.
+  func forEachCanonicalWord(of session: Session, renamingServers position: [Int]?, _ body: (Int) -> Void) {
+    func moved(_ server: ServerID?) -> Int {
+      guard let server else { return -1 }
+      return position?[server.index] ?? server.index
+    }
     let settled = session.phase == .established
     switch session.phase {
     case .queued(let queue, let deadline):
@@ -129,7 +206,7 @@ extension ReferenceBalancer {
         body(-1)
         body(backendQueue.firstIndex(of: session.id) ?? -1)
       case .server(let server):
-        body(server.index)
+        body(moved(server))
         body(servers[server.index].queue.firstIndex(of: session.id) ?? -1)
       }
       body(deadline.map { $0 - now } ?? Int.min)
@@ -142,9 +219,9 @@ extension ReferenceBalancer {
     case .established: body(6)
     }
     body(queueKeyIsLive(session) ? queueKeyRank(session.queueKey) : -1)
-    body(session.assigned?.index ?? -1)
-    body(session.slot?.index ?? -1)
-    body(settled ? -1 : session.previous?.index ?? -1)
+    body(moved(session.assigned))
+    body(moved(session.slot))
+    body(settled ? -1 : moved(session.previous))
     body(settled ? -1 : session.retriesLeft)
     body(settled || session.hashKey == nil ? -1 : Int(session.hashKey ?? 0))
   }
@@ -160,12 +237,46 @@ extension ReferenceBalancer {
   /// The sessions, a multiset, are mixed in as the wrapping sum of each one's
   /// own well-mixed fingerprint, which needs no sorting and no buffer.
   ///
-  /// - Complexity: O(*n*² + *s*²) for *n* sessions and *s* servers, without building a copy.
+  /// With interchangeable servers it is the least fingerprint over their
+  /// renamings, the same for every state of an orbit.
+  ///
+  /// - Complexity: O(*g* × (*n*² + *s*²)) for *n* sessions, *s* servers and *g*
+  ///   renamings of interchangeable servers; without building a copy, and
+  ///   without allocating when no servers are interchangeable.
   package var canonicalFingerprint: UInt64 {
+    canonicalFingerprint(renamings: serverRenamings)
+  }
+
+  /// ``canonicalFingerprint`` with the ``serverRenamings`` given: they depend
+  /// on the configuration alone, so an exploration works them out once.
+  package func canonicalFingerprint(renamings: [[Int]]) -> UInt64 {
+    guard let identity = renamings.first else { return fingerprint(renamingServers: nil) }
+    return renamings.dropFirst().reduce(fingerprint(renamingServers: identity)) {
+      min($0, fingerprint(renamingServers: $1))
+    }
+  }
+
+  /// The renaming ``canonicalized`` applies: of ``serverRenamings``, the one
+  /// with the least fingerprint, the first on ties; `nil` when there is none.
+  package var canonicalServerRenaming: [Int]? {
+    var best: (position: [Int], fingerprint: UInt64)?
+    for position in serverRenamings {
+      let value = fingerprint(renamingServers: position)
+      if best.map({ value < $0.fingerprint }) ?? true { best = (position, value) }
+    }
+    return best?.position
+  }
+
+  /// The fingerprint of the state with its servers moved by `position`
+  /// (old index to new; `nil` leaves them in place).
+  func fingerprint(renamingServers position: [Int]?) -> UInt64 {
     var mixer = FingerprintMixer()
     mixer.add(sessionCount, sessions.count, servers.count)
     mixer.add(backendQueue.count)
-    for (index, server) in servers.enumerated() {
+    for place in servers.indices {
+      // The server moved to this place, found by a scan rather than an inverse array.
+      let index = position?.firstIndex(of: place) ?? place
+      let server = servers[index]
       // The stamp's rank among the servers', without sorting into a new array.
       var rank = 0
       for other in servers where other.leastConnectionsStamp < server.leastConnectionsStamp { rank += 1 }
@@ -179,10 +290,11 @@ extension ReferenceBalancer {
     var sessionSum: UInt64 = 0
     for session in sessions {
       var own = FingerprintMixer()
-      forEachCanonicalWord(of: session) { own.add($0) }
+      forEachCanonicalWord(of: session, renamingServers: position) { own.add($0) }
       sessionSum &+= own.finalized
     }
     mixer.add(Int(bitPattern: UInt(sessionSum)))
+    // Only round robin has these, and there no servers are renamed.
     guard let rounds = fastRoundRobin else {
       mixer.add(-1)
       return mixer.value

@@ -45,7 +45,40 @@ struct ExplorerTests {
     scope.excludeStateChanges()
     let result = Self.explorer(scope).run()
     #expect(result.failure == nil, "\(String(describing: result.failure))")
-    // An independent count: every path to the same depth, no deduplication while walking.
+    #expect(result.states == Self.naiveCount(scope))
+    #expect(result.states > 100)
+    // Three workers and small batches (many merges, shares that cut through
+    // subtrees) find the same states by the same number of transitions.
+    var parallel = Self.explorer(scope)
+    parallel.workers = 3
+    parallel.batchSize = 7
+    let again = parallel.run()
+    #expect(again.failure == nil)
+    #expect(again.states == result.states && again.transitions == result.transitions && again.depth == result.depth)
+    #expect(again.replayed > result.replayed, "more batches replay more of the tree")
+  }
+
+  @Test("Leastconn with two equal servers: mirror images merged, and the count matches a naive enumeration")
+  func interchangeableServers() {
+    let server = ServerConfiguration(maximumConnections: 1, maximumQueueLength: 1)
+    let scope = ExplorationScope(
+      configuration: Configuration(algorithm: .leastConnections, retries: 1, redispatch: true, servers: [server, server]),
+      sessions: 2, depth: 6)
+    let result = Self.explorer(scope).run()
+    #expect(result.failure == nil, "\(String(describing: result.failure))")
+    #expect(result.states == Self.naiveCount(scope))
+    // The same scope with the servers kept apart: every state but the
+    // symmetric ones has a distinct mirror image.
+    let apart = Explorer<ReferenceBalancer, ProductionBalancer, UInt64>(scope: scope) {
+      $0.reference.canonicalFingerprint(renamings: [])
+    }.run()
+    #expect(apart.failure == nil)
+    #expect(result.states < apart.states && apart.states <= 2 * result.states, "\(result.states) and \(apart.states)")
+  }
+
+  /// An independent count of a scope's canonical forms: every path to the
+  /// scope's depth, keyed by ``ReferenceBalancer/canonicalized`` itself.
+  static func naiveCount(_ scope: ExplorationScope) -> Int {
     var seen: [NaiveKey: Int] = [:]
     func walk(_ model: ReferenceBalancer, arrivals: Int, highest: Int, depth: Int) {
       let key = NaiveKey(model: model.canonicalized, arrivals: arrivals)
@@ -67,18 +100,9 @@ struct ExplorerTests {
         walk(next, arrivals: count, highest: top, depth: depth + 1)
       }
     }
-    walk(try! ReferenceBalancer(configuration: scope.configuration), arrivals: 0, highest: 0, depth: 0)
-    #expect(result.states == seen.count)
-    #expect(result.states > 100)
-    // Three workers and small batches (many merges, shares that cut through
-    // subtrees) find the same states by the same number of transitions.
-    var parallel = Self.explorer(scope)
-    parallel.workers = 3
-    parallel.batchSize = 7
-    let again = parallel.run()
-    #expect(again.failure == nil)
-    #expect(again.states == result.states && again.transitions == result.transitions && again.depth == result.depth)
-    #expect(again.replayed > result.replayed, "more batches replay more of the tree")
+    guard let root = try? ReferenceBalancer(configuration: scope.configuration) else { return 0 }
+    walk(root, arrivals: 0, highest: 0, depth: 0)
+    return seen.count
   }
 
   struct NaiveKey: Hashable {

@@ -34,19 +34,26 @@ struct CanonicalFormTests {
     return false
   }
 
-  /// `event` with its session renamed to the canonical name; an arrival takes
-  /// the next canonical name.
-  static func renamed(_ event: Event, _ names: [SessionID: SessionID]) -> Event {
+  /// `event` with its session renamed to the canonical name (an arrival takes
+  /// the next one) and its server moved to its canonical place.
+  static func renamed(_ event: Event, _ names: [SessionID: SessionID], servers position: [Int]?) -> Event {
     func name(_ id: SessionID) -> SessionID { names[id] ?? SessionID(-1) }
+    func moved(_ server: ServerID) -> ServerID { ServerID(position?[server.index] ?? server.index) }
     switch event {
-    case .arrive(_, let cookie, let hashKey): return .arrive(SessionID(names.count + 1), cookie: cookie, hashKey: hashKey)
+    case .arrive(_, let cookie, let hashKey):
+      return .arrive(SessionID(names.count + 1), cookie: cookie.map(moved), hashKey: hashKey)
     case .run(let id): return .run(name(id))
     case .connectSucceeded(let id): return .connectSucceeded(name(id))
     case .connectFailed(let id, let failure): return .connectFailed(name(id), failure)
     case .close(let id): return .close(name(id))
     case .abort(let id): return .abort(name(id))
     case .queueTimeout(let id): return .queueTimeout(name(id))
-    case .setState, .setWeight, .setMaximumConnections, .shutdownSessions, .tick, .queueTask: return event
+    case .setState(let server, let state): return .setState(moved(server), state)
+    case .setWeight(let server, let weight): return .setWeight(moved(server), weight)
+    case .setMaximumConnections(let server, let limit): return .setMaximumConnections(moved(server), limit)
+    case .shutdownSessions(let server): return .shutdownSessions(moved(server))
+    case .queueTask(let server): return .queueTask(moved(server))
+    case .tick: return event
     }
   }
 
@@ -55,13 +62,14 @@ struct CanonicalFormTests {
   static func future(of state: Reached, scope: ExplorationScope) -> [Event: (rejected: Bool, next: Key)] {
     var future: [Event: (rejected: Bool, next: Key)] = [:]
     let names = state.model.canonicalNames
+    let position = state.model.canonicalServerRenaming
     for event in EventGenerator.enabledEvents(
       for: state.model.snapshot, scope: scope, nextSession: SessionID(state.highest + 1), arrivals: state.arrivals)
     {
       var next = state.model
       let rejected = next.apply(event).isRejected
       let arrivals = state.arrivals + (isArrival(event) ? 1 : 0)
-      future[renamed(event, names)] = (rejected, Key(next, arrivals: arrivals))
+      future[renamed(event, names, servers: position)] = (rejected, Key(next, arrivals: arrivals))
     }
     return future
   }
@@ -69,14 +77,16 @@ struct CanonicalFormTests {
   /// Walks `scope` breadth first, one concrete state per canonical form, and
   /// compares every state met again with the first of its form.
   ///
-  /// - Returns: The distinct forms, and the states met again that differed
-  ///   from the first of their form (each compared).
-  static func checkBisimilar(_ scope: ExplorationScope) throws -> (forms: Int, compared: Int) {
+  /// - Returns: The distinct forms; the states met again that differed from
+  ///   the first of their form (each compared); and how many of those took
+  ///   their servers to other places than the first did.
+  static func checkBisimilar(_ scope: ExplorationScope) throws -> (forms: Int, compared: Int, moved: Int) {
     let root = Reached(model: try ReferenceBalancer(configuration: scope.configuration), arrivals: 0, highest: 0)
     var first: [Key: Reached] = [Key(root.model, arrivals: 0): root]
     var futures: [Key: [Event: (rejected: Bool, next: Key)]] = [:]
     var level = [root]
     var compared = 0
+    var moved = 0
     for _ in 0..<scope.depth {
       var nextLevel: [Reached] = []
       for state in level {
@@ -96,6 +106,7 @@ struct CanonicalFormTests {
           }
           guard representative.model != reached.model else { continue }
           compared += 1
+          if reached.model.canonicalServerRenaming != representative.model.canonicalServerRenaming { moved += 1 }
           let expected = futures[key] ?? future(of: representative, scope: scope)
           futures[key] = expected
           let actual = future(of: reached, scope: scope)
@@ -112,7 +123,7 @@ struct CanonicalFormTests {
       }
       level = nextLevel
     }
-    return (first.count, compared)
+    return (first.count, compared, moved)
   }
 
   @Test("States with one canonical form are bisimilar: 2008 rules, redispatch, queue timeouts, state changes")
@@ -123,7 +134,7 @@ struct CanonicalFormTests {
         servers: [ServerConfiguration(maximumConnections: 1), ServerConfiguration(maximumConnections: 1, maximumQueueLength: 1)]),
       sessions: 3, depth: 5)
     scope.shutdowns = true
-    let (forms, compared) = try Self.checkBisimilar(scope)
+    let (forms, compared, _) = try Self.checkBisimilar(scope)
     #expect(forms > 1000)
     // Renaming, order and dead fields merge many states: the check is not vacuous.
     #expect(compared > 1000, "only \(compared) states met again differed from the first of their form")
@@ -138,8 +149,69 @@ struct CanonicalFormTests {
         semantics: .haproxy26),
       sessions: 3, depth: 5)
     scope.cookies = false
-    let (forms, compared) = try Self.checkBisimilar(scope)
+    let (forms, compared, _) = try Self.checkBisimilar(scope)
     #expect(forms > 500)
     #expect(compared > 500, "only \(compared) states met again differed from the first of their form")
+  }
+
+  @Test("States with one canonical form are bisimilar: leastconn with interchangeable servers, both rule sets")
+  func bisimilarInterchangeableServers() throws {
+    for semantics in [Semantics.design2008, .haproxy26] {
+      let server = ServerConfiguration(maximumConnections: 1, maximumQueueLength: 1)
+      let scope = ExplorationScope(
+        configuration: Configuration(
+          algorithm: .leastConnections, retries: 1, redispatch: true, servers: [server, server], semantics: semantics),
+        sessions: 3, depth: 5)
+      let (forms, compared, moved) = try Self.checkBisimilar(scope)
+      #expect(forms > 500, "\(semantics)")
+      // Mirror images met again: the renaming of servers is exercised, not only that of sessions.
+      #expect(moved > 100, "\(semantics): only \(moved) states met again were mirror images of the first")
+      #expect(compared > moved)
+    }
+  }
+
+  /// Two mirror images: session 1 sent by its cookie to `s0` in one, to `s1` in
+  /// the other, on two servers with equal settings.
+  static func mirrorImages(_ algorithm: Algorithm) throws -> (ReferenceBalancer, ReferenceBalancer) {
+    let server = ServerConfiguration(maximumConnections: 2)
+    var onFirst = try ReferenceBalancer(configuration: Configuration(algorithm: algorithm, servers: [server, server]))
+    var onSecond = onFirst
+    #expect(!onFirst.apply(.arrive(SessionID(1), cookie: ServerID(0))).isRejected)
+    #expect(!onSecond.apply(.arrive(SessionID(1), cookie: ServerID(1))).isRejected)
+    return (onFirst, onSecond)
+  }
+
+  /// The server a new arrival is assigned to.
+  static func nextAssignment(after state: ReferenceBalancer) -> ServerID? {
+    var next = state
+    _ = next.apply(.arrive(SessionID(2)))
+    return next.snapshot.sessions.first { $0.id == SessionID(2) }?.assigned
+  }
+
+  @Test("Round robin's ties to the lower index keep mirror images apart; leastconn's stamps let them merge")
+  func serversInterchangeableOnlyUnderLeastconn() throws {
+    // R-LB-ROUNDROBIN: a cookie does not take a turn, both passes stay 0, and
+    // the tie goes to s0 in both states. Mirrored, the second would send the
+    // arrival to s1: the futures are not mirror images, so the forms differ.
+    let (roundRobinFirst, roundRobinSecond) = try Self.mirrorImages(.roundRobin)
+    #expect(Self.nextAssignment(after: roundRobinFirst) == ServerID(0))
+    #expect(Self.nextAssignment(after: roundRobinSecond) == ServerID(0))
+    #expect(roundRobinFirst.serverRenamings.isEmpty)
+    #expect(roundRobinFirst.canonicalFingerprint != roundRobinSecond.canonicalFingerprint)
+    // R-LB-LEASTCONN: the idle server takes the arrival, s1 in one state and s0
+    // in the other, mirror images; the two states share one form.
+    let (leastFirst, leastSecond) = try Self.mirrorImages(.leastConnections)
+    #expect(Self.nextAssignment(after: leastFirst) == ServerID(1))
+    #expect(Self.nextAssignment(after: leastSecond) == ServerID(0))
+    #expect(leastFirst.serverRenamings == [[0, 1], [1, 0]])
+    #expect(leastFirst.canonicalFingerprint == leastSecond.canonicalFingerprint)
+    #expect(leastFirst.canonicalized == leastSecond.canonicalized)
+    #expect(leastFirst != leastSecond)
+    // Settings that differ keep servers apart even under leastconn.
+    let uneven = try ReferenceBalancer(
+      configuration: Configuration(
+        algorithm: .leastConnections,
+        servers: [ServerConfiguration(maximumConnections: 1), ServerConfiguration(maximumConnections: 2)]))
+    #expect(uneven.serverRenamings.isEmpty)
   }
 }
