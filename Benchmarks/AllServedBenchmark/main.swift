@@ -20,6 +20,8 @@ struct Options {
   var steadyEvents = 2_000_000
   /// Leaves the model out: its fill phase alone takes minutes at 100,000 sessions.
   var withModel = true
+  /// Measures the layers of an exploration transition instead.
+  var exploration = false
 }
 
 func parseOptions() -> Options {
@@ -39,10 +41,12 @@ func parseOptions() -> Options {
       options.steadyEvents = value
     case "--no-model":
       options.withModel = false
+    case "--exploration":
+      options.exploration = true
     case "--profile-allocations":
       break
     case "--help", "-h":
-      print("usage: allserved-benchmark [--quick] [--model-seconds S] [--steady N] [--no-model]")
+      print("usage: allserved-benchmark [--quick] [--model-seconds S] [--steady N] [--no-model] [--exploration]")
       exit(0)
     default:
       usage("unknown argument '\(argument)'")
@@ -52,7 +56,7 @@ func parseOptions() -> Options {
 }
 
 func usage(_ message: String) -> Never {
-  FileHandle.standardError.write(Data("allserved-benchmark: \(message)\nusage: allserved-benchmark [--quick] [--model-seconds S] [--steady N] [--no-model]\n".utf8))
+  FileHandle.standardError.write(Data("allserved-benchmark: \(message)\nusage: allserved-benchmark [--quick] [--model-seconds S] [--steady N] [--no-model] [--exploration]\n".utf8))
   exit(2)
 }
 
@@ -165,6 +169,11 @@ if CommandLine.arguments.contains("--profile-allocations") {
 }
 guard AllocationCounter.isWorking else {
   usage("the allocation counter is not receiving malloc calls; the build must link with --export-dynamic")
+}
+
+if options.exploration {
+  runExplorationFloor(quick: options.quick)
+  exit(0)
 }
 
 let serverCounts = options.quick ? [16, 1_024, 65_536] : [16, 256, 1_024, 16_384, 65_536]
