@@ -174,8 +174,18 @@ extension Command {
         case "--no-state-changes": options.stateChanges = false
         case "--fault": options.fault = try fault(try arguments.value(for: flag))
         case "--jobs": options.jobs = try count(flag, try arguments.value(for: flag), 1...64)
+        case "--variant":
+          let value = try arguments.value(for: flag)
+          guard let variant = HistoricalVariant(rawValue: value) else {
+            let names = HistoricalVariant.allCases.map(\.rawValue).joined(separator: " or ")
+            throw UsageError(message: "--variant takes \(names), not '\(value)'")
+          }
+          options.variant = variant
         default: throw arguments.unknown(flag)
         }
+      }
+      if options.variant != nil && options.fault != nil {
+        throw UsageError(message: "--fault plants a fault in the implementation, which --variant replaces; give one of them")
       }
       return .explore(options)
     case "conformance":

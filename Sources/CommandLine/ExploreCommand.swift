@@ -1,6 +1,7 @@
 public import AllServedCore
 public import AllServedEngine
 import AllServedHarness
+import AllServedHistory
 import AllServedModel
 
 /// The options of `allserved explore`.
@@ -31,6 +32,9 @@ public struct ExploreOptions: Equatable, Sendable {
   public var stateChanges = true
   /// A fault planted in the implementation.
   public var fault: Fault?
+  /// A historical variant explored instead of the implementation, judged by
+  /// the invariants alone.
+  public var variant: HistoricalVariant?
   /// Threads sharing each level of the exploration: by default one per
   /// processor. The report is the same for any number.
   public var jobs = Terminal.processorCount
@@ -65,7 +69,8 @@ public enum ExploreCommand {
     var lines = [
       "allserved explore: \(options.servers) servers, maxconn \(options.maximumConnections.lowerBound)..\(options.maximumConnections.upperBound), "
         + "\(options.sessions) sessions, depth \(options.depth), \(options.algorithm)"
-        + (options.fault.map { ", fault '\($0)' planted" } ?? ""),
+        + (options.fault.map { ", fault '\($0)' planted" } ?? "")
+        + (options.variant.map { ", the \($0.rawValue) variant (invariants only)" } ?? ""),
       "",
     ]
     let clock = ContinuousClock()
@@ -101,8 +106,9 @@ public enum ExploreCommand {
           + "transitions \(Terminal.grouped(result.transitions))".padding(24)
           + "depth \(result.depth)\(result.isComplete ? " (complete)" : "")".padding(20)
           + "\(Terminal.grouped(rate)) states/s")
-      if let failure = result.failure, let trace = result.counterexample {
+      if let failure = result.failure, var trace = result.counterexample {
         Terminal.endProgress()
+        if let variant = options.variant { trace.title = "a shortest trace breaking \(failure.check) in the \(variant.rawValue) variant" }
         lines += [
           "", "FAIL: \(failure)", "", "--- shortest counterexample (\(trace.steps.count) events; save it under Specs/Traces/) ---",
           TraceFormat.print(trace),
@@ -124,24 +130,65 @@ public enum ExploreCommand {
       Terminal.row(
         "time", "\(Int(seconds * 1000)) ms on \(threads) thread\(threads == 1 ? "" : "s"), \(Terminal.grouped(rate)) states/s"),
       "",
-      "PASS: no invariant violated and the implementation agreed on every transition",
+      options.variant == nil
+        ? "PASS: no invariant violated and the implementation agreed on every transition"
+        : "PASS: the \(options.variant?.rawValue ?? "") variant violated no invariant",
     ]
     return (lines.joined(separator: "\n"), 0)
   }
 
+  /// What one configuration's exploration found, whatever systems it drove.
+  struct Found {
+    var states: Int
+    var transitions: Int
+    var replayed: Int
+    var depth: Int
+    var isComplete: Bool
+    var failure: LockstepFailure?
+    var counterexample: Trace?
+    var seconds: Double
+    var storedBytes: Int
+
+    init<Reference, Candidate, Key>(_ result: Explorer<Reference, Candidate, Key>.Result) {
+      states = result.states
+      transitions = result.transitions
+      replayed = result.replayed
+      depth = result.depth
+      isComplete = result.isComplete
+      failure = result.failure
+      counterexample = result.counterexample
+      seconds = result.seconds
+      storedBytes = result.storedBytes
+    }
+  }
+
   /// Explores one configuration of the scope.
-  static func explore(
-    _ configuration: Configuration, _ options: ExploreOptions, progress: (Int, Int) -> Void
-  ) -> Explorer<ReferenceBalancer, ProductionBalancer, UInt64>.Result {
+  static func explore(_ configuration: Configuration, _ options: ExploreOptions, progress: (Int, Int) -> Void) -> Found {
     var scope = ExplorationScope(configuration: configuration, sessions: options.sessions, depth: options.depth)
     if options.limitChanges { scope.includeLimitChanges() }
     if !options.stateChanges { scope.excludeStateChanges() }
-    // States are stored as 64-bit fingerprints of their canonical form, as TLC does.
-    let renamings = (try? ReferenceBalancer(configuration: configuration))?.serverRenamings ?? []
-    var explorer = Explorer<ReferenceBalancer, ProductionBalancer, UInt64>(scope: scope) {
-      $0.reference.canonicalFingerprint(renamings: renamings)
+    func run<Candidate, Key>(_ explorer: Explorer<ReferenceBalancer, Candidate, Key>) -> Found {
+      var explorer = explorer
+      explorer.workers = max(1, options.jobs)
+      return Found(explorer.run { depth, found, _ in progress(depth, found) })
     }
-    explorer.workers = max(1, options.jobs)
-    return explorer.run { depth, found, _ in progress(depth, found) }
+    // A historical variant has rules of its own, so the model's canonical
+    // form is not known to be sound for it: its whole state is the key.
+    switch options.variant {
+    case .prePatch:
+      return run(Explorer<ReferenceBalancer, PrePatchBalancer, PrePatchBalancer>(scope: scope, mode: .invariantsOnly) { $0.candidate })
+    case .asPatched2008:
+      return run(
+        Explorer<ReferenceBalancer, AsPatched2008Balancer, AsPatched2008Balancer>(scope: scope, mode: .invariantsOnly) {
+          $0.candidate
+        })
+    case nil:
+      // States are stored as 64-bit fingerprints of their canonical form, as TLC does.
+      let renamings = (try? ReferenceBalancer(configuration: configuration))?.serverRenamings ?? []
+      return run(
+        Explorer<ReferenceBalancer, ProductionBalancer, UInt64>(scope: scope) {
+          $0.reference.canonicalFingerprint(renamings: renamings)
+        })
+    }
   }
 }

@@ -151,7 +151,7 @@ public enum Help {
     USAGE: allserved explore [--servers N] [--maxconn A..B] [--maxqueue Q] [--sessions N]
                              [--depth D] [--algorithm A] [--retries R] [--timeout MS]
                              [--redispatch] [--persist] [--admin] [--no-state-changes]
-                             [--fault NAME] [--jobs N]
+                             [--fault NAME | --variant V] [--jobs N]
 
     OPTIONS:
       --servers N          Servers (default 2, at most 4).
@@ -166,6 +166,9 @@ public enum Help {
       --admin              Also explore set weight (0, 1) and set maxconn (0, 1, 2).
       --no-state-changes   Leave out server state changes and shutdown sessions.
       --fault NAME         Plant a fault in the implementation (debug builds).
+      --variant V          Explore a historical variant instead, pre-patch or
+                           as-patched-2008, judged by I1–I11 alone and its states
+                           kept whole (the model's canonical form is not its own).
       --jobs N             Threads sharing each level (default: one per processor).
       -h, --help           Show this text.
 

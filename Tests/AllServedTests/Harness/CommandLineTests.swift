@@ -43,6 +43,11 @@ struct CommandLineTests {
       (["check", "--seed", "-1"], "--seed takes a whole number from 0 to 18446744073709551615, not '-1'"),
       (["check", "--traces", "0"], "--traces takes a whole number from 1 to 10000000, not '0'"),
       (["check", "--length", "ten"], "--length takes a whole number from 1 to 1000000, not 'ten'"),
+      (["explore", "--variant", "1.3.14"], "--variant takes pre-patch or as-patched-2008, not '1.3.14'"),
+      (
+        ["explore", "--variant", "pre-patch", "--fault", "maxqueue-off-by-one"],
+        "--fault plants a fault in the implementation, which --variant replaces; give one of them"
+      ),
     ]
     for (arguments, message) in cases {
       #expect(throws: UsageError(message: message)) { try Command.parse(arguments) }

@@ -2,6 +2,7 @@ import AllServedCommandLine
 import AllServedCore
 import AllServedEngine
 import AllServedHarness
+import AllServedHistory
 import AllServedModel
 import Foundation
 import Testing
@@ -257,5 +258,53 @@ struct ExplorerTests {
     #expect(alone.status == 1 && shared.status == 1)
     #expect(Self.withoutRates(alone.output) == Self.withoutRates(shared.output))
     #expect(shared.output.contains("shortest counterexample (3 events"))
+  }
+
+  @Test("allserved explore --variant finds a catalogued bug in no more events than its trace, and the trace fails there")
+  func exploreHistoricalVariant() throws {
+    // Each scope holds the catalogued trace (Specs/Bugs/; a minconn of 0 is
+    // validated to maxconn, as the trace has it), so a shortest counterexample
+    // is at most as long. The specification passes the same scope.
+    let cases: [(bug: String, options: ExploreOptions, catalogued: Int)] = [
+      ("2008a-retry-releases-slot", Self.options(maxconn: 0...0, retries: 1, sessions: 2, depth: 3), 2),
+      ("bug4-maxqueue-ignored", Self.options(maxconn: 1...1, maxqueue: 1, retries: 0, algorithm: .hash, sessions: 3, depth: 3), 3),
+    ]
+    for (bug, specified, catalogued) in cases {
+      let entry = try #require(BugCatalogue.bugs.first { $0.id == bug })
+      var options = specified
+      options.variant = entry.variant
+      let found = Self.explore(options, jobs: 1)
+      #expect(found.status == 1, "\(bug): \(found.output)")
+      let printed = try #require(found.output.components(separatedBy: "save it under Specs/Traces/) ---\n").last)
+      let trace = try TraceFormat.parse(printed)
+      #expect((1...catalogued).contains(trace.steps.count), "\(bug): \(trace.steps.count) events")
+      #expect(trace.title?.contains(entry.variant.rawValue) == true)
+      // The counterexample fails its variant, with the check it names, and passes the specification.
+      let check = try #require(trace.check)
+      let failure: LockstepFailure? =
+        switch entry.variant {
+        case .prePatch: Lockstep<ReferenceBalancer, PrePatchBalancer>.replay(trace, mode: .invariantsOnly)
+        case .asPatched2008: Lockstep<ReferenceBalancer, AsPatched2008Balancer>.replay(trace, mode: .invariantsOnly)
+        }
+      #expect(failure?.check == check, "\(bug)")
+      #expect(Pair.replay(trace) == nil, "\(bug): the specification passes the counterexample")
+      #expect(Self.explore(specified, jobs: 1).status == 0, "\(bug): the specification passes the whole scope")
+    }
+  }
+
+  /// Explore options for one server.
+  static func options(
+    maxconn: ClosedRange<Int>, maxqueue: Int = 0, retries: Int, algorithm: Algorithm = .roundRobin, sessions: Int,
+    depth: Int
+  ) -> ExploreOptions {
+    var options = ExploreOptions()
+    options.servers = 1
+    options.maximumConnections = maxconn
+    options.maximumQueueLength = maxqueue
+    options.retries = retries
+    options.algorithm = algorithm
+    options.sessions = sessions
+    options.depth = depth
+    return options
   }
 }
