@@ -168,6 +168,12 @@ extension Command {
             throw UsageError(message: "--algorithm takes roundrobin, leastconn or hash, not '\(value)'")
           }
           options.algorithm = algorithm
+        case "--semantics":
+          let value = try arguments.value(for: flag)
+          guard let semantics = Semantics(rawValue: value) else {
+            throw UsageError(message: "--semantics takes 2008 or haproxy-2.6, not '\(value)'")
+          }
+          options.semantics = semantics
         case "--redispatch": options.redispatch = true
         case "--persist": options.persist = true
         case "--admin": options.limitChanges = true

@@ -18,6 +18,8 @@ public struct ExploreOptions: Equatable, Sendable {
   public var depth = 12
   /// The balancing algorithm.
   public var algorithm = Algorithm.roundRobin
+  /// The rules: the 2008 design or HAProxy 2.6's.
+  public var semantics = Semantics.design2008
   /// `retries`.
   public var retries = 1
   /// `option redispatch`.
@@ -61,14 +63,15 @@ public enum ExploreCommand {
       Configuration(
         algorithm: options.algorithm, retries: options.retries, redispatch: options.redispatch,
         persist: options.persist, queueTimeout: options.queueTimeout,
-        servers: limit.map { ServerConfiguration(maximumConnections: $0, maximumQueueLength: options.maximumQueueLength) })
+        servers: limit.map { ServerConfiguration(maximumConnections: $0, maximumQueueLength: options.maximumQueueLength) },
+        semantics: options.semantics)
     }
   }
 
   static func explore(_ options: ExploreOptions) -> (output: String, status: Int32) {
     var lines = [
       "allserved explore: \(options.servers) servers, maxconn \(options.maximumConnections.lowerBound)..\(options.maximumConnections.upperBound), "
-        + "\(options.sessions) sessions, depth \(options.depth), \(options.algorithm)"
+        + "\(options.sessions) sessions, depth \(options.depth), \(options.algorithm), \(options.semantics) rules"
         + (options.fault.map { ", fault '\($0)' planted" } ?? "")
         + (options.variant.map { ", the \($0.rawValue) variant (invariants only)" } ?? ""),
       "",

@@ -149,9 +149,9 @@ public enum Help {
     allserved explore: bounded exhaustive exploration, model and implementation in lockstep.
 
     USAGE: allserved explore [--servers N] [--maxconn A..B] [--maxqueue Q] [--sessions N]
-                             [--depth D] [--algorithm A] [--retries R] [--timeout MS]
-                             [--redispatch] [--persist] [--admin] [--no-state-changes]
-                             [--fault NAME | --variant V] [--jobs N]
+                             [--depth D] [--algorithm A] [--semantics S] [--retries R]
+                             [--timeout MS] [--redispatch] [--persist] [--admin]
+                             [--no-state-changes] [--fault NAME | --variant V] [--jobs N]
 
     OPTIONS:
       --servers N          Servers (default 2, at most 4).
@@ -160,6 +160,7 @@ public enum Help {
       --sessions N         Arrivals at most (default 4).
       --depth D            Events at most (default 12).
       --algorithm A        roundrobin, leastconn or hash (default roundrobin).
+      --semantics S        The rules: 2008 (default) or haproxy-2.6.
       --retries R          retries (default 1).
       --timeout MS         timeout queue (default 0, none).
       --redispatch, --persist   The options.

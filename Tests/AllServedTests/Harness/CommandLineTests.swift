@@ -1,4 +1,5 @@
 import AllServedCommandLine
+import AllServedCore
 import AllServedEngine
 import AllServedHarness
 import Foundation
@@ -25,6 +26,14 @@ struct CommandLineTests {
     shrink.output = "small.trace"
     #expect(try Command.parse(["shrink", "t.trace", "-o", "small.trace"]) == .shrink(shrink))
     #expect(try Command.parse(["replay", "--help"]) == .help(topic: "replay"))
+    var explore = ExploreOptions()
+    explore.algorithm = .leastConnections
+    explore.semantics = .haproxy26
+    explore.variant = .asPatched2008
+    explore.maximumConnections = 1...1
+    #expect(
+      try Command.parse(["explore", "--algorithm", "leastconn", "--semantics", "haproxy-2.6", "--variant", "as-patched-2008", "--maxconn", "1"])
+        == .explore(explore))
     #expect(Help.text(for: "check")?.contains("--traces N") == true)
     #expect(Help.text(for: "nonsense") == nil)
   }
@@ -44,6 +53,7 @@ struct CommandLineTests {
       (["check", "--traces", "0"], "--traces takes a whole number from 1 to 10000000, not '0'"),
       (["check", "--length", "ten"], "--length takes a whole number from 1 to 1000000, not 'ten'"),
       (["explore", "--variant", "1.3.14"], "--variant takes pre-patch or as-patched-2008, not '1.3.14'"),
+      (["explore", "--semantics", "2.4"], "--semantics takes 2008 or haproxy-2.6, not '2.4'"),
       (
         ["explore", "--variant", "pre-patch", "--fault", "maxqueue-off-by-one"],
         "--fault plants a fault in the implementation, which --variant replaces; give one of them"

@@ -307,4 +307,26 @@ struct ExplorerTests {
     options.depth = depth
     return options
   }
+
+  @Test("allserved explore --semantics haproxy-2.6 explores HAProxy 2.6's rules: a different state space, no violation")
+  func exploreHAProxy26() {
+    var options = ExploreOptions()
+    options.algorithm = .leastConnections
+    options.maximumConnections = 1...1
+    options.maximumQueueLength = 1
+    options.sessions = 3
+    options.depth = 5
+    let design = Self.explore(options, jobs: 1)
+    options.semantics = .haproxy26
+    let modern = Self.explore(options, jobs: 1)
+    #expect(design.status == 0 && modern.status == 0, "\(modern.output)")
+    #expect(modern.output.contains("leastconn, haproxy-2.6 rules"))
+    // R-26-LEASTCONN-QUEUE-ROOM sends a third arrival to a full server with
+    // queue room, where the 2008 rules queue it in the backend: the two
+    // scopes reach different states.
+    func states(_ output: String) -> Substring? {
+      output.split(separator: "\n").first { $0.hasPrefix("  distinct states") }
+    }
+    #expect(states(design.output) != nil && states(design.output) != states(modern.output))
+  }
 }
