@@ -156,8 +156,8 @@ struct CanonicalFormTests {
 
   @Test("States with one canonical form are bisimilar: leastconn with interchangeable servers, both rule sets")
   func bisimilarInterchangeableServers() throws {
+    let server = ServerConfiguration(maximumConnections: 1, maximumQueueLength: 1)
     for semantics in [Semantics.design2008, .haproxy26] {
-      let server = ServerConfiguration(maximumConnections: 1, maximumQueueLength: 1)
       let scope = ExplorationScope(
         configuration: Configuration(
           algorithm: .leastConnections, retries: 1, redispatch: true, servers: [server, server], semantics: semantics),
@@ -168,6 +168,14 @@ struct CanonicalFormTests {
       #expect(moved > 100, "\(semantics): only \(moved) states met again were mirror images of the first")
       #expect(compared > moved)
     }
+    // Weights, limits and queue timeouts move with their server too.
+    var scope = ExplorationScope(
+      configuration: Configuration(
+        algorithm: .leastConnections, retries: 1, queueTimeout: 1000, servers: [server, server]),
+      sessions: 2, depth: 4)
+    scope.includeLimitChanges()
+    let (_, compared, moved) = try Self.checkBisimilar(scope)
+    #expect(moved > 100 && compared > moved, "\(moved) of \(compared)")
   }
 
   /// Two mirror images: session 1 sent by its cookie to `s0` in one, to `s1` in
