@@ -52,8 +52,8 @@ struct ExplorationFloor {
           guard successor.step(event) == nil, successor.lastOutcome?.isRejected == false,
             seen.insert(successor.reference.canonicalFingerprint).inserted
           else { continue }
-          let arrived = event.isArrival
-          next.append((successor, arrivals + (arrived ? 1 : 0), arrived ? event.session?.number ?? highest : highest))
+          let (count, top) = event.counting(arrivals: arrivals, highest: highest)
+          next.append((successor, count, top))
         }
       }
       level = next
@@ -144,14 +144,6 @@ struct ExplorationFloor {
     ]
     if sink == Int.min { print("") }
     return layers
-  }
-}
-
-extension Event {
-  /// Whether the event is an arrival.
-  var isArrival: Bool {
-    if case .arrive = self { return true }
-    return false
   }
 }
 

@@ -133,47 +133,23 @@ public enum ExploreCommand {
       Terminal.row(
         "time", "\(Int(seconds * 1000)) ms on \(threads) thread\(threads == 1 ? "" : "s"), \(Terminal.grouped(rate)) states/s"),
       "",
-      options.variant == nil
-        ? "PASS: no invariant violated and the implementation agreed on every transition"
-        : "PASS: the \(options.variant?.rawValue ?? "") variant violated no invariant",
+      options.variant.map { "PASS: the \($0.rawValue) variant violated no invariant" }
+        ?? "PASS: no invariant violated and the implementation agreed on every transition",
     ]
     return (lines.joined(separator: "\n"), 0)
   }
 
-  /// What one configuration's exploration found, whatever systems it drove.
-  struct Found {
-    var states: Int
-    var transitions: Int
-    var replayed: Int
-    var depth: Int
-    var isComplete: Bool
-    var failure: LockstepFailure?
-    var counterexample: Trace?
-    var seconds: Double
-    var storedBytes: Int
-
-    init<Reference, Candidate, Key>(_ result: Explorer<Reference, Candidate, Key>.Result) {
-      states = result.states
-      transitions = result.transitions
-      replayed = result.replayed
-      depth = result.depth
-      isComplete = result.isComplete
-      failure = result.failure
-      counterexample = result.counterexample
-      seconds = result.seconds
-      storedBytes = result.storedBytes
-    }
-  }
-
   /// Explores one configuration of the scope.
-  static func explore(_ configuration: Configuration, _ options: ExploreOptions, progress: (Int, Int) -> Void) -> Found {
+  static func explore(
+    _ configuration: Configuration, _ options: ExploreOptions, progress: (Int, Int) -> Void
+  ) -> ExplorationResult {
     var scope = ExplorationScope(configuration: configuration, sessions: options.sessions, depth: options.depth)
     if options.limitChanges { scope.includeLimitChanges() }
     if !options.stateChanges { scope.excludeStateChanges() }
-    func run<Candidate, Key>(_ explorer: Explorer<ReferenceBalancer, Candidate, Key>) -> Found {
+    func run<Candidate, Key>(_ explorer: Explorer<ReferenceBalancer, Candidate, Key>) -> ExplorationResult {
       var explorer = explorer
       explorer.workers = max(1, options.jobs)
-      return Found(explorer.run { depth, found, _ in progress(depth, found) })
+      return explorer.run { depth, found, _ in progress(depth, found) }
     }
     // A historical variant has rules of its own, so the model's canonical
     // form is not known to be sound for it: its whole state is the key.

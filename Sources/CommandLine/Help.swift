@@ -177,10 +177,10 @@ public enum Help {
     form (sessions as a multiset, and under leastconn servers with equal settings
     too; fields no rule reads again forgotten, time shifted to now, queue keys as
     ranks, counters dropped). Every transition checks I1–I12 and the
-    implementation's agreement. Shows depth, states and states/s on a terminal; ends with distinct states, transitions, maximum depth and bytes
-    per stored state. Only the tree of first visits is stored; each level is
-    rebuilt by replaying it from the root. Each maxconn combination is explored in
-    turn, its levels shared by --jobs threads; the report is the same for any N but
+    implementation's agreement. Shows depth, states and states/s on a terminal;
+    ends with distinct states, transitions, maximum depth and bytes per stored
+    state. Only the tree of first visits is stored; each level is rebuilt by
+    replaying it from the root. Each maxconn combination is explored in turn, its levels shared by --jobs threads; the report is the same for any N but
     for the time and the events replayed. Exit status: 0 when nothing failed, 1 with
     the shortest counterexample (in the trace format), 2 on bad usage.
     """

@@ -112,3 +112,13 @@ extension EventGenerator {
     return events
   }
 }
+
+extension Event {
+  /// The arrivals so far and the highest session number, after this event:
+  /// what ``EventGenerator/enabledEvents(for:scope:nextSession:arrivals:)``
+  /// needs for the next state.
+  package func counting(arrivals: Int, highest: Int) -> (arrivals: Int, highest: Int) {
+    if case .arrive(let id, _, _) = self { return (arrivals + 1, id.number) }
+    return (arrivals, highest)
+  }
+}

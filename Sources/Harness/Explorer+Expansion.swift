@@ -60,7 +60,7 @@ extension Explorer {
         let event = tree.events[child]
         next.reapply(event)
         expansion.replayed += 1
-        let (count, top) = Self.arrivals(after: event, arrivals, highest)
+        let (count, top) = event.counting(arrivals: arrivals, highest: highest)
         walk(child, next, depth: depth + 1, arrivals: count, highest: top)
         if expansion.isFinished { return }
       }
@@ -79,7 +79,7 @@ extension Explorer {
           return
         }
         if next.observedOutcome?.isRejected ?? true { continue }
-        let (count, _) = Self.arrivals(after: event, arrivals, highest)
+        let count = event.counting(arrivals: arrivals, highest: highest).arrivals
         let canonical = key(next)
         guard !visited.contains(canonical, arrivals: count), found.insert(canonical, arrivals: count) else { continue }
         // A state invariant depends on the state alone: checked at a state's
@@ -98,11 +98,5 @@ extension Explorer {
     }
     walk(-1, root, depth: 0, arrivals: 0, highest: 0)
     return expansion
-  }
-
-  /// The arrival count and highest session number after `event`.
-  static func arrivals(after event: Event, _ arrivals: Int, _ highest: Int) -> (Int, Int) {
-    if case .arrive(let id, _, _) = event { return (arrivals + 1, id.number) }
-    return (arrivals, highest)
   }
 }

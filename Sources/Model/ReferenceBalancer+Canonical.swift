@@ -63,9 +63,7 @@ extension ReferenceBalancer {
     for index in servers.indices {
       var server = servers[index]
       // Stamps as ranks: a rank goes with its server wherever it moves.
-      server.leastConnectionsStamp = servers.indices.count {
-        servers[$0].leastConnectionsStamp < server.leastConnectionsStamp
-      }
+      server.leastConnectionsStamp = stampRank(of: server)
       server.queue = server.queue.map(name)
       server.counters = Counters()
       server.roundRobinPass = max(0, server.roundRobinPass - roundRobinTime)
@@ -152,6 +150,12 @@ extension ReferenceBalancer {
       result += orderings(of: rest).map { [item] + $0 }
     }
     return result
+  }
+
+  /// The server's leastconn stamp as a rank among the servers' (R-LB-LEASTCONN
+  /// only compares stamps), without sorting into a new array.
+  func stampRank(of server: Server) -> Int {
+    servers.count { $0.leastConnectionsStamp < server.leastConnectionsStamp }
   }
 
   /// Whether a rule may still read the session's queue key: while it waits,
@@ -277,14 +281,11 @@ extension ReferenceBalancer {
       // The server moved to this place, found by a scan rather than an inverse array.
       let index = position?.firstIndex(of: place) ?? place
       let server = servers[index]
-      // The stamp's rank among the servers', without sorting into a new array.
-      var rank = 0
-      for other in servers where other.leastConnectionsStamp < server.leastConnectionsStamp { rank += 1 }
       let warmingStart = isWarmingUp(ServerID(index)) ? server.cameUpAt.map { $0 - now } : nil
       mixer.add(server.state.ordinal, server.weight, server.maximumConnections)
       mixer.add(server.minimumConnections, server.maximumQueueLength, server.slowStart)
       mixer.add(warmingStart ?? Int.min, server.served, server.connections)
-      mixer.add(max(0, server.roundRobinPass - roundRobinTime), rank, server.leastConnectionsKey)
+      mixer.add(max(0, server.roundRobinPass - roundRobinTime), stampRank(of: server), server.leastConnectionsKey)
       mixer.add(server.queue.count)
     }
     var sessionSum: UInt64 = 0

@@ -92,12 +92,7 @@ struct ExplorerTests {
       {
         var next = model
         guard !next.apply(event).isRejected else { continue }
-        var count = arrivals
-        var top = highest
-        if case .arrive(let id, _, _) = event {
-          count += 1
-          top = id.number
-        }
+        let (count, top) = event.counting(arrivals: arrivals, highest: highest)
         walk(next, arrivals: count, highest: top, depth: depth + 1)
       }
     }

@@ -29,11 +29,6 @@ struct CanonicalFormTests {
     var highest: Int
   }
 
-  static func isArrival(_ event: Event) -> Bool {
-    if case .arrive = event { return true }
-    return false
-  }
-
   /// `event` with its session renamed to the canonical name (an arrival takes
   /// the next one) and its server moved to its canonical place.
   static func renamed(_ event: Event, _ names: [SessionID: SessionID], servers position: [Int]?) -> Event {
@@ -68,7 +63,7 @@ struct CanonicalFormTests {
     {
       var next = state.model
       let rejected = next.apply(event).isRejected
-      let arrivals = state.arrivals + (isArrival(event) ? 1 : 0)
+      let arrivals = event.counting(arrivals: state.arrivals, highest: state.highest).arrivals
       future[renamed(event, names, servers: position)] = (rejected, Key(next, arrivals: arrivals))
     }
     return future
@@ -95,9 +90,8 @@ struct CanonicalFormTests {
         {
           var model = state.model
           guard !model.apply(event).isRejected else { continue }
-          let reached = Reached(
-            model: model, arrivals: state.arrivals + (isArrival(event) ? 1 : 0),
-            highest: isArrival(event) ? event.session?.number ?? state.highest : state.highest)
+          let (arrivals, highest) = event.counting(arrivals: state.arrivals, highest: state.highest)
+          let reached = Reached(model: model, arrivals: arrivals, highest: highest)
           let key = Key(model, arrivals: reached.arrivals)
           guard let representative = first[key] else {
             first[key] = reached
