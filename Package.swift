@@ -43,6 +43,10 @@ let package = Package(
     .target(
       name: "AllServedHarness", dependencies: ["AllServedCore"], path: "Sources/Harness",
       swiftSettings: settings),
+    // Pictures of traces: an SVG timeline built as text, no graphics library.
+    .target(
+      name: "AllServedPictures", dependencies: ["AllServedCore", "AllServedHarness"], path: "Sources/Pictures",
+      swiftSettings: settings),
     // The conformance runner: the model's predictions against a real HAProxy 2.6
     // on loopback (Specs/Conformance.md). Foundation's Process, Glibc sockets.
     .target(
@@ -54,7 +58,7 @@ let package = Package(
       name: "AllServedCommandLine",
       dependencies: [
         "AllServedCore", "AllServedModel", "AllServedEngine", "AllServedHarness", "AllServedHistory",
-        "AllServedConformance",
+        "AllServedConformance", "AllServedPictures",
       ],
       path: "Sources/CommandLine", swiftSettings: settings),
     .executableTarget(
@@ -78,7 +82,7 @@ let package = Package(
       name: "AllServedTests",
       dependencies: [
         "AllServedCore", "AllServedModel", "AllServedEngine", "AllServedHarness", "AllServedHistory",
-        "AllServedCommandLine", "AllServedConformance",
+        "AllServedCommandLine", "AllServedConformance", "AllServedPictures",
       ],
       path: "Tests/AllServedTests", swiftSettings: settings),
   ],
