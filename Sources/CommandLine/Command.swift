@@ -67,6 +67,12 @@ public struct ReplayOptions: Equatable, Sendable {
   public var json = false
   /// A fault planted in the implementation.
   public var fault: Fault?
+  /// A historical variant replayed instead of the implementation, judged by the invariants alone.
+  public var variant: HistoricalVariant?
+  /// Where to write the trace's SVG timeline.
+  public var svg: String?
+  /// Where to write the trace in the Informal Trace Format (JSON).
+  public var itf: String?
 
   /// Options for `path`.
   public init(path: String) { self.path = path }
@@ -180,13 +186,7 @@ extension Command {
         case "--no-state-changes": options.stateChanges = false
         case "--fault": options.fault = try fault(try arguments.value(for: flag))
         case "--jobs": options.jobs = try count(flag, try arguments.value(for: flag), 1...64)
-        case "--variant":
-          let value = try arguments.value(for: flag)
-          guard let variant = HistoricalVariant(rawValue: value) else {
-            let names = HistoricalVariant.allCases.map(\.rawValue).joined(separator: " or ")
-            throw UsageError(message: "--variant takes \(names), not '\(value)'")
-          }
-          options.variant = variant
+        case "--variant": options.variant = try variant(try arguments.value(for: flag))
         default: throw arguments.unknown(flag)
         }
       }
@@ -218,8 +218,14 @@ extension Command {
         switch flag {
         case "--json": options.json = true
         case "--fault": options.fault = try fault(try arguments.value(for: flag))
+        case "--variant": options.variant = try variant(try arguments.value(for: flag))
+        case "--svg": options.svg = try arguments.value(for: flag)
+        case "--itf": options.itf = try arguments.value(for: flag)
         default: throw arguments.unknown(flag)
         }
+      }
+      if options.variant != nil && options.fault != nil {
+        throw UsageError(message: "--fault plants a fault in the implementation, which --variant replaces; give one of them")
       }
       return .replay(options)
     case "shrink":
@@ -243,6 +249,14 @@ extension Command {
       throw UsageError(message: "--seed takes a whole number from 0 to \(UInt64.max), not '\(value)'")
     }
     return seed
+  }
+
+  private static func variant(_ value: String) throws(UsageError) -> HistoricalVariant {
+    guard let variant = HistoricalVariant(rawValue: value) else {
+      let names = HistoricalVariant.allCases.map(\.rawValue).joined(separator: " or ")
+      throw UsageError(message: "--variant takes \(names), not '\(value)'")
+    }
+    return variant
   }
 
   private static func count(_ flag: String, _ value: String, _ range: ClosedRange<Int>) throws(UsageError) -> Int {

@@ -1,7 +1,9 @@
 import AllServedCore
 import AllServedEngine
 import AllServedHarness
+import AllServedHistory
 import AllServedModel
+import AllServedPictures
 import Foundation
 
 /// `allserved replay FILE`: the trace step by step, on both systems.
@@ -16,13 +18,42 @@ public enum ReplayCommand {
     } catch {
       return (error.message, 2)
     }
-    return Fault.$active.withValue(options.fault) { replay(trace, options) }
+    return Fault.$active.withValue(options.fault) {
+      var (output, status): (String, Int32)
+      switch options.variant {
+      case nil: (output, status) = replay(trace, options, ProductionBalancer.self)
+      case .prePatch: (output, status) = replay(trace, options, PrePatchBalancer.self, variant: .prePatch)
+      case .asPatched2008: (output, status) = replay(trace, options, AsPatched2008Balancer.self, variant: .asPatched2008)
+      }
+      let files = write(trace, options)
+      if !files.isEmpty, !options.json { output += "\n" + files.joined(separator: "\n") }
+      if files.contains(where: { $0.hasPrefix("could not") }) { status = 2 }
+      return (output, status)
+    }
   }
 
-  static func replay(_ trace: Trace, _ options: ReplayOptions) -> (output: String, status: Int32) {
+  /// Writes the picture and the ITF file asked for; a line for each.
+  static func write(_ trace: Trace, _ options: ReplayOptions) -> [String] {
+    guard options.svg != nil || options.itf != nil else { return [] }
+    let recording = TraceFile.record(trace, variant: options.variant)
     var lines: [String] = []
-    var lockstep: Lockstep<ReferenceBalancer, ProductionBalancer>
-    switch Lockstep<ReferenceBalancer, ProductionBalancer>.start(trace.configuration) {
+    if let path = options.svg {
+      lines.append(TraceFile.write(text: TimelinePicture(recording).svg, to: path).map { "could not draw: \($0)" } ?? "picture: \(path)")
+    }
+    if let path = options.itf {
+      lines.append(TraceFile.write(text: InformalTrace(recording).json, to: path).map { "could not export: \($0)" } ?? "ITF trace: \(path)")
+    }
+    return lines
+  }
+
+  static func replay<Candidate: ReservationSystem>(
+    _ trace: Trace, _ options: ReplayOptions, _ candidate: Candidate.Type, variant: HistoricalVariant? = nil
+  ) -> (output: String, status: Int32) {
+    var lines: [String] = []
+    let mode: LockstepMode = variant == nil ? .differential : .invariantsOnly
+    let name = variant?.rawValue ?? "implementation"
+    var lockstep: Lockstep<ReferenceBalancer, Candidate>
+    switch Lockstep<ReferenceBalancer, Candidate>.start(trace.configuration, mode: mode) {
     case .failure(let failure): return ("FAIL: \(failure)", 1)
     case .success(let started): lockstep = started
     }
@@ -30,25 +61,27 @@ public enum ReplayCommand {
       if let title = trace.title { lines.append("# \(title)") }
       lines += trace.configuration.description.split(separator: "\n").map(String.init)
       lines.append("step 0  (initial)")
-      lines += describe(lockstep.snapshot)
+      lines += describe(lockstep.observedSnapshot)
     }
     for (index, step) in trace.steps.enumerated() {
       let failure = lockstep.step(step.event) ?? lockstep.checkExpectations(of: step)
-      let outcome = lockstep.lastOutcome.map(\.description) ?? "-"
-      let candidate = lockstep.lastCandidateOutcome.map(\.description) ?? "-"
+      let outcome = lockstep.observedOutcome.map(\.description) ?? "-"
+      let candidate = variant == nil ? lockstep.lastCandidateOutcome.map(\.description) ?? "-" : outcome
       if options.json {
-        lines.append(json(step: index + 1, event: step.event, outcome: outcome, candidate: candidate, lockstep.snapshot, failure))
+        lines.append(
+          json(step: index + 1, event: step.event, outcome: outcome, candidate: candidate, lockstep.observedSnapshot, failure))
       } else {
         lines.append("step \(index + 1)  \(step.event)  =>  \(outcome)")
-        if candidate != outcome { lines.append("        implementation: \(candidate)   ≠") }
-        lines += describe(lockstep.snapshot)
+        if candidate != outcome { lines.append("        \(name): \(candidate)   ≠") }
+        lines += describe(lockstep.observedSnapshot)
         if let failure { lines.append("FAIL: \(failure)") }
       }
-      if let failure { return (lines.joined(separator: "\n"), failure.step > 0 ? 1 : 1) }
+      if failure != nil { return (lines.joined(separator: "\n"), 1) }
     }
     if !options.json {
       lines.append(
-        "PASS: \(trace.steps.count) events; model and implementation agreed, invariants held"
+        "PASS: \(trace.steps.count) events; "
+          + (variant.map { "the \($0.rawValue) variant held every invariant" } ?? "model and implementation agreed, invariants held")
           + (trace.steps.contains { $0.expectedOutcome != nil || !$0.assertions.isEmpty } ? ", expectations met" : ""))
     }
     return (lines.joined(separator: "\n"), 0)

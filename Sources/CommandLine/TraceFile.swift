@@ -25,13 +25,6 @@ enum TraceFile {
 
   /// Writes `trace` to `path`, creating the folder if needed; the problem, if any.
   static func write(_ trace: Trace, to path: String) -> String? {
-    let url = URL(fileURLWithPath: path)
-    do {
-      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-      try TraceFormat.print(trace).write(to: url, atomically: true, encoding: .utf8)
-      return nil
-    } catch {
-      return "\(path): cannot write the file (\(error.localizedDescription))"
-    }
+    write(text: TraceFormat.print(trace), to: path)
   }
 }
