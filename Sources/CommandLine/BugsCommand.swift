@@ -64,20 +64,33 @@ public enum BugsCommand {
     return (shorter?.steps.count ?? trace.steps.count, shorter)
   }
 
-  /// Runs every catalogued bug from `seeds` fresh seeds and returns the table
-  /// and the exit status: 0 when every bug was found from every seed.
-  public static func run(seed: UInt64, seeds: Int) -> (output: String, status: Int32) {
+  /// The seed of hunt `index` for the bug at `bugIndex` of the catalogue,
+  /// in a run whose first seed is `seed`: the same in every shard.
+  static func huntSeed(_ seed: UInt64, bug bugIndex: Int, index: Int) -> UInt64 {
+    seed &+ UInt64(bugIndex) &* 1_000_003 &+ UInt64(index) &* 7_919
+  }
+
+  /// Runs every catalogued bug from this shard's share of `options.seeds`
+  /// fresh seeds and returns the table and the exit status: 0 when every bug
+  /// was found from every seed.
+  public static func run(_ options: BugsOptions) -> (output: String, status: Int32) {
+    let indices = Array(options.shard.positions(of: options.seeds))
+    let seeds = indices.count
     var lines = [
-      "allserved bugs: each catalogued bug hunted from \(seeds) fresh seeds (first seed \(seed)), then shrunk",
+      "allserved bugs: each catalogued bug hunted from \(seeds) fresh seeds (first seed \(options.seed)"
+        + (options.shard == .whole ? "" : ", shard \(options.shard) of \(options.seeds) seed indices") + "), then shrunk",
       "",
       "  bug                                      variant           invariant                   found   events med/max      time med/max      shrunk med/max (hand)  certified minimum",
     ]
+    var junit = JUnitReport(
+      name: "allserved bugs",
+      properties: [("seed", "\(options.seed)"), ("seeds", "\(options.seeds)"), ("shard", "\(options.shard)")])
     var allFound = true
     for (bugIndex, bug) in BugCatalogue.bugs.enumerated() {
       var hunts: [Hunt] = []
-      for index in 0..<seeds {
-        Terminal.progress("bugs: \(bug.id) seed \(index + 1)/\(seeds)")
-        hunts.append(hunt(bug, seed: seed &+ UInt64(bugIndex) &* 1_000_003 &+ UInt64(index) &* 7_919))
+      for (count, index) in indices.enumerated() {
+        Terminal.progress("bugs: \(bug.id) seed \(count + 1)/\(seeds)")
+        hunts.append(hunt(bug, seed: huntSeed(options.seed, bug: bugIndex, index: index)))
       }
       let found = hunts.filter { $0.events != nil }
       if found.count < seeds { allFound = false }
@@ -90,7 +103,8 @@ public enum BugsCommand {
       let lengths = stat(found.compactMap { $0.shrunk?.steps.count }).map { "\($0.0)/\($0.1)" } ?? "-"
       // The shortest find, certified minimal in its own scope (or beaten there).
       var certified = "-"
-      if let best = found.compactMap(\.shrunk).min(by: { $0.steps.count < $1.steps.count }) {
+      let best = found.compactMap(\.shrunk).min(by: { $0.steps.count < $1.steps.count })
+      if let best {
         Terminal.progress("bugs: \(bug.id) certifying \(best.steps.count) events")
         let verdict = certifiedLength(of: bug, from: best)
         certified = verdict.shorter == nil ? "\(verdict.length)" : "\(best.steps.count)→\(verdict.length)"
@@ -99,10 +113,23 @@ public enum BugsCommand {
         "  " + bug.id.padding(41) + bug.variant.rawValue.padding(18) + bug.invariant.rawValue.padding(28)
           + "\(found.count)/\(seeds)".padding(8) + events.padding(20) + times.padding(18)
           + "\(lengths) (\(bug.handDerivedLength))".padding(16) + certified)
+      let missed = hunts.filter { $0.events == nil }.map { "\($0.seed)" }
+      junit.cases.append(
+        .init(
+          name: bug.id, seconds: hunts.reduce(0) { $0 + $1.seconds },
+          failure: missed.isEmpty
+            ? nil
+            : ("not found from \(missed.count) of \(seeds) seeds",
+              "seeds that missed: \(missed.joined(separator: ", "))\nreplay: swift run allserved bugs --seed \(options.seed) "
+                + "--seeds \(options.seeds)" + (options.shard == .whole ? "" : " --shard \(options.shard)")
+                + "\nreference trace: \(bug.tracePath) (swift run allserved replay \(bug.tracePath) "
+                + "--variant \(bug.variant.rawValue))"),
+          output: best.map { "shortest find, certified length \(certified):\n" + TraceFormat.print($0) }))
     }
     Terminal.endProgress()
     lines.append("")
     lines.append(allFound ? "PASS: every catalogued bug was found from every seed" : "FAIL: some bug was not found from some seed")
+    if let line = junit.write(to: options.junit) { lines += ["", line] }
     return (lines.joined(separator: "\n"), allFound ? 0 : 1)
   }
 

@@ -13,16 +13,24 @@ public enum CheckCommand {
   }
 
   static func runPlanted(_ options: CheckOptions) -> (summary: String, status: Int32) {
-    let check = RandomCheck(seed: options.seed, traces: options.traces, length: options.length)
+    var check = RandomCheck(seed: options.seed, traces: options.traces, length: options.length)
+    check.shard = options.shard
+    let share = options.shard.positions(of: options.traces).underestimatedCount
     let clock = ContinuousClock()
     let start = clock.now
     var lastDraw = start
+    var lastTrace = start
+    var junit = JUnitReport(name: "allserved check", properties: properties(options))
     let report = check.run(ReferenceBalancer.self, ProductionBalancer.self, progress: { report in
       let now = clock.now
-      guard now - lastDraw > .milliseconds(100) || report.traces == options.traces else { return }
+      if options.junit != nil, let seed = report.lastSeed {
+        junit.cases.append(.init(name: "seed \(seed)", seconds: (now - lastTrace).inSeconds))
+      }
+      lastTrace = now
+      guard now - lastDraw > .milliseconds(100) || report.traces == share else { return }
       lastDraw = now
       Terminal.progress(
-        "check: trace \(Terminal.grouped(report.traces))/\(Terminal.grouped(options.traces))"
+        "check: trace \(Terminal.grouped(report.traces))/\(Terminal.grouped(share))"
           + "  events \(Terminal.grouped(report.events))")
     })
     let elapsed = clock.now - start
@@ -37,18 +45,20 @@ public enum CheckCommand {
       var trace = shrunk?.trace ?? failure.trace
       trace.title = options.title
       trace.bug = options.bug
+      let replay = "swift run allserved check --seed \(failure.seed) --traces 1 --length \(options.length)"
+        + (options.fault.map { " --fault \($0)" } ?? "")
+      let failed = shrunk?.failure ?? failure.failure
       lines += ShrinkCommand.report(
-        trace: trace, failure: shrunk?.failure ?? failure.failure, originalLength: failure.trace.steps.count,
+        trace: trace, failure: failed, originalLength: failure.trace.steps.count,
         candidates: shrunk?.candidates, minimal: shrunk?.isOneMinimal ?? false,
-        elapsed: clock.now - shrinkStart, fault: options.fault,
-        replay: "swift run allserved check --seed \(failure.seed) --traces 1 --length \(options.length)"
-          + (options.fault.map { " --fault \($0)" } ?? ""))
+        elapsed: clock.now - shrinkStart, fault: options.fault, replay: replay)
+      junit.cases.append(
+        .init(
+          name: "seed \(failure.seed)", seconds: (clock.now - lastTrace).inSeconds,
+          failure: ("\(failed.check) at step \(failed.step)", "replay: \(replay)\n\n" + TraceFormat.print(trace))))
       if let path = options.save {
-        if let problem = TraceFile.write(trace, to: path) {
-          lines += ["", "could not save: \(problem)"]
-        } else {
-          lines += ["", "saved: \(path) (replayed by `swift test` if it is under Specs/Traces/)"]
-        }
+        lines += [""] + TraceFile.save(trace, to: path)
+        if path.hasPrefix("Specs/Traces/") { lines.append("(`swift test` replays it, and checks that its picture is current)") }
       }
     } else {
       Terminal.endProgress()
@@ -64,6 +74,7 @@ public enum CheckCommand {
         lines += shortfalls.map { "  \($0.situation): \($0.traces) traces, at least \($0.required) required" }
       }
     }
+    if let line = junit.write(to: options.junit) { lines += ["", line] }
     return (lines.joined(separator: "\n"), status)
   }
 
@@ -72,8 +83,9 @@ public enum CheckCommand {
     let rate = seconds > 0 ? Int(Double(report.events) / seconds) : 0
     let percent = report.events > 0 ? report.rejected * 1000 / report.events : 0
     let last = options.seed &+ UInt64(options.traces - 1)
+    let shard = options.shard == .whole ? "" : ", shard \(options.shard) (trace i when i mod \(options.shard.count) = \(options.shard.index - 1))"
     var lines = [
-      "allserved check: model ⇄ implementation in lockstep, seeds \(options.seed)…\(last)"
+      "allserved check: model ⇄ implementation in lockstep, seeds \(options.seed)…\(last)" + shard
         + (options.fault.map { ", fault '\($0)' planted in the implementation" } ?? ""),
       "",
       Terminal.row("traces", Terminal.grouped(report.traces)),
@@ -95,5 +107,13 @@ public enum CheckCommand {
     }
     lines.append("")
     return lines
+  }
+
+  /// The run's settings, for a JUnit report.
+  static func properties(_ options: CheckOptions) -> [(name: String, value: String)] {
+    [
+      ("seed", "\(options.seed)"), ("traces", "\(options.traces)"), ("length", "\(options.length)"),
+      ("shard", "\(options.shard)"), ("fault", options.fault?.rawValue ?? "none"),
+    ]
   }
 }

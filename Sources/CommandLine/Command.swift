@@ -1,4 +1,5 @@
 public import AllServedEngine
+public import AllServedHarness
 import AllServedCore
 
 /// A parsed command line.
@@ -14,7 +15,7 @@ public enum Command: Equatable, Sendable {
   /// `mutants`, with the budget of each mutant.
   case mutants(CheckOptions)
   /// `bugs`: the first seed and how many seeds per bug.
-  case bugs(seed: UInt64, seeds: Int)
+  case bugs(BugsOptions)
   /// `explore` and its scope.
   case explore(ExploreOptions)
   /// `conformance`: scripted scenarios and random traces against a real HAProxy 2.6.
@@ -33,6 +34,10 @@ public struct ConformanceOptions: Equatable, Sendable {
   public var length = 16
   /// The haproxy executable, instead of searching PATH and /usr/sbin.
   public var haproxy: String?
+  /// This machine's share of the traces (scripted, known differences, then random).
+  public var shard = Shard.whole
+  /// Where to write a JUnit XML report.
+  public var junit: String?
 
   /// The defaults: every scripted scenario and 100 random traces.
   public init() {}
@@ -54,8 +59,27 @@ public struct CheckOptions: Equatable, Sendable {
   public var title: String?
   /// The saved trace's line on the bug.
   public var bug: String?
+  /// This machine's share of the traces (of `check`) or of the mutants (of `mutants`).
+  public var shard = Shard.whole
+  /// Where to write a JUnit XML report.
+  public var junit: String?
 
   /// The defaults: a check of a few seconds in a debug build.
+  public init() {}
+}
+
+/// The options of `allserved bugs`.
+public struct BugsOptions: Equatable, Sendable {
+  /// The first seed.
+  public var seed: UInt64 = 2026
+  /// Fresh seeds per bug.
+  public var seeds = 20
+  /// This machine's share of the seeds: seed index i of every bug runs on shard i mod N.
+  public var shard = Shard.whole
+  /// Where to write a JUnit XML report.
+  public var junit: String?
+
+  /// The defaults: 20 seeds per bug from 2026.
   public init() {}
 }
 
@@ -131,21 +155,24 @@ extension Command {
         case "--save" where subcommand == "check": options.save = try arguments.value(for: flag)
         case "--title" where subcommand == "check": options.title = try arguments.value(for: flag)
         case "--bug" where subcommand == "check": options.bug = try arguments.value(for: flag)
+        case "--shard": options.shard = try shard(try arguments.value(for: flag))
+        case "--junit": options.junit = try arguments.value(for: flag)
         default: throw arguments.unknown(flag)
         }
       }
       return subcommand == "check" ? .check(options) : .mutants(options)
     case "bugs":
-      var seed: UInt64 = 2026
-      var seeds = 20
+      var options = BugsOptions()
       while let flag = try arguments.nextFlag() {
         switch flag {
-        case "--seed": seed = try Self.seed(try arguments.value(for: flag))
-        case "--seeds": seeds = try count(flag, try arguments.value(for: flag), 1...1_000)
+        case "--seed": options.seed = try seed(try arguments.value(for: flag))
+        case "--seeds": options.seeds = try count(flag, try arguments.value(for: flag), 1...1_000)
+        case "--shard": options.shard = try shard(try arguments.value(for: flag))
+        case "--junit": options.junit = try arguments.value(for: flag)
         default: throw arguments.unknown(flag)
         }
       }
-      return .bugs(seed: seed, seeds: seeds)
+      return .bugs(options)
     case "explore":
       var options = ExploreOptions()
       while let flag = try arguments.nextFlag() {
@@ -187,6 +214,8 @@ extension Command {
         case "--fault": options.fault = try fault(try arguments.value(for: flag))
         case "--jobs": options.jobs = try count(flag, try arguments.value(for: flag), 1...64)
         case "--variant": options.variant = try variant(try arguments.value(for: flag))
+        case "--junit": options.junit = try arguments.value(for: flag)
+        case "--itf": options.itf = try arguments.value(for: flag)
         default: throw arguments.unknown(flag)
         }
       }
@@ -208,6 +237,8 @@ extension Command {
         case "--traces": options.traces = try count(flag, try arguments.value(for: flag), 0...100_000)
         case "--length": options.length = try count(flag, try arguments.value(for: flag), 1...200)
         case "--haproxy": options.haproxy = try arguments.value(for: flag)
+        case "--shard": options.shard = try shard(try arguments.value(for: flag))
+        case "--junit": options.junit = try arguments.value(for: flag)
         default: throw arguments.unknown(flag)
         }
       }
@@ -249,6 +280,13 @@ extension Command {
       throw UsageError(message: "--seed takes a whole number from 0 to \(UInt64.max), not '\(value)'")
     }
     return seed
+  }
+
+  private static func shard(_ value: String) throws(UsageError) -> Shard {
+    guard let shard = Shard(value) else {
+      throw UsageError(message: "--shard takes K/N, this machine's share K of N (1 ≤ K ≤ N), not '\(value)'")
+    }
+    return shard
   }
 
   private static func variant(_ value: String) throws(UsageError) -> HistoricalVariant {

@@ -40,6 +40,10 @@ public struct ExploreOptions: Equatable, Sendable {
   /// Threads sharing each level of the exploration: by default one per
   /// processor. The report is the same for any number.
   public var jobs = Terminal.processorCount
+  /// Where to write a JUnit XML report: one test case per configuration.
+  public var junit: String?
+  /// Where to write the shortest counterexample in the Informal Trace Format.
+  public var itf: String?
 
   /// The defaults of the issue's example.
   public init() {}
@@ -84,6 +88,7 @@ public enum ExploreCommand {
     var deepest = 0
     var bytes = 0
     var complete = true
+    var junit = JUnitReport(name: "allserved explore", properties: [("command", commandLine(options))])
     // One configuration after another, all threads sharing each level: an
     // even split, where configurations side by side would leave a thread
     // idle behind the largest one.
@@ -109,15 +114,26 @@ public enum ExploreCommand {
           + "transitions \(Terminal.grouped(result.transitions))".padding(24)
           + "depth \(result.depth)\(result.isComplete ? " (complete)" : "")".padding(20)
           + "\(Terminal.grouped(rate)) states/s")
-      if let failure = result.failure, var trace = result.counterexample {
-        Terminal.endProgress()
-        if let variant = options.variant { trace.title = "a shortest trace breaking \(failure.check) in the \(variant.rawValue) variant" }
-        lines += [
-          "", "FAIL: \(failure)", "", "--- shortest counterexample (\(trace.steps.count) events; save it under Specs/Traces/) ---",
-          TraceFormat.print(trace),
-        ]
-        return (lines.joined(separator: "\n"), 1)
+      guard let failure = result.failure, var trace = result.counterexample else {
+        junit.cases.append(.init(name: label, seconds: result.seconds))
+        continue
       }
+      Terminal.endProgress()
+      if let variant = options.variant { trace.title = "a shortest trace breaking \(failure.check) in the \(variant.rawValue) variant" }
+      lines += [
+        "", "FAIL: \(failure)", "", "--- shortest counterexample (\(trace.steps.count) events; save it under Specs/Traces/) ---",
+        TraceFormat.print(trace),
+      ]
+      junit.cases.append(
+        .init(
+          name: label, seconds: result.seconds,
+          failure: ("\(failure.check) at step \(failure.step)", "replay: \(commandLine(options))\n\n" + TraceFormat.print(trace))))
+      if let path = options.itf {
+        let json = InformalTrace(TraceFile.record(trace, variant: options.variant)).json
+        lines.append(TraceFile.write(text: json, to: path).map { "could not export: \($0)" } ?? "ITF trace: \(path)")
+      }
+      if let line = junit.write(to: options.junit) { lines.append(line) }
+      return (lines.joined(separator: "\n"), 1)
     }
     Terminal.endProgress()
     let seconds = (clock.now - start).inSeconds
@@ -136,7 +152,32 @@ public enum ExploreCommand {
       options.variant.map { "PASS: the \($0.rawValue) variant violated no invariant" }
         ?? "PASS: no invariant violated and the implementation agreed on every transition",
     ]
+    if let line = junit.write(to: options.junit) { lines += ["", line] }
     return (lines.joined(separator: "\n"), 0)
+  }
+
+  /// The command line that runs this exploration again.
+  static func commandLine(_ options: ExploreOptions) -> String {
+    let defaults = ExploreOptions()
+    var words = ["swift run allserved explore"]
+    func add(_ flag: String, _ value: String, _ standard: String) { if value != standard { words.append("\(flag) \(value)") } }
+    add("--servers", "\(options.servers)", "\(defaults.servers)")
+    let range = options.maximumConnections
+    add("--maxconn", range.count == 1 ? "\(range.lowerBound)" : "\(range.lowerBound)..\(range.upperBound)", "1..2")
+    add("--maxqueue", "\(options.maximumQueueLength)", "\(defaults.maximumQueueLength)")
+    add("--sessions", "\(options.sessions)", "\(defaults.sessions)")
+    add("--depth", "\(options.depth)", "\(defaults.depth)")
+    add("--algorithm", options.algorithm.rawValue, defaults.algorithm.rawValue)
+    add("--semantics", options.semantics.rawValue, defaults.semantics.rawValue)
+    add("--retries", "\(options.retries)", "\(defaults.retries)")
+    add("--timeout", "\(options.queueTimeout)", "\(defaults.queueTimeout)")
+    if options.redispatch { words.append("--redispatch") }
+    if options.persist { words.append("--persist") }
+    if options.limitChanges { words.append("--admin") }
+    if !options.stateChanges { words.append("--no-state-changes") }
+    if let fault = options.fault { words.append("--fault \(fault.rawValue)") }
+    if let variant = options.variant { words.append("--variant \(variant.rawValue)") }
+    return words.joined(separator: " ")
   }
 
   /// Explores one configuration of the scope.

@@ -50,10 +50,9 @@ public enum ShrinkCommand {
         }
       }
       if let output = options.output {
-        if let problem = TraceFile.write(result.trace, to: output) {
-          return (lines.joined(separator: "\n") + "\n" + problem, 2)
-        }
-        lines += ["", "saved: \(output)"]
+        let saved = TraceFile.save(result.trace, to: output)
+        lines += [""] + saved
+        if saved.contains(where: { $0.hasPrefix("could not") }) { return (lines.joined(separator: "\n"), 2) }
       }
       return (lines.joined(separator: "\n"), 0)
     }

@@ -18,6 +18,9 @@ public struct RandomCheck: Sendable {
   public var computesDigest: Bool
   /// Every trace follows these semantics; nil keeps the drawn configuration's (2008).
   public var semantics: Semantics?
+  /// The share of the traces this run takes: trace *i* keeps seed *S + i*
+  /// whichever shard runs it.
+  public var shard = Shard.whole
 
   /// Creates a check.
   public init(seed: UInt64, traces: Int, length: Int, computesDigest: Bool = false) {
@@ -41,6 +44,8 @@ public struct RandomCheck: Sendable {
   public struct Report: Sendable {
     /// Traces completed.
     public var traces = 0
+    /// The seed of the trace completed last.
+    public var lastSeed: UInt64?
     /// Events applied.
     public var events = 0
     /// Events rejected (the impossible ones).
@@ -84,7 +89,7 @@ public struct RandomCheck: Sendable {
     progress: (Report) -> Void = { _ in }
   ) -> Report {
     var report = Report()
-    for index in 0..<traces {
+    for index in shard.positions(of: traces) {
       let traceSeed = seed &+ UInt64(index)
       var generator = EventGenerator(seed: traceSeed)
       var configuration = generator.configuration()
@@ -142,6 +147,7 @@ public struct RandomCheck: Sendable {
       }
       for situation in reached { report.situationTraces[situation, default: 0] += 1 }
       report.traces += 1
+      report.lastSeed = traceSeed
       progress(report)
     }
     return report

@@ -11,21 +11,21 @@ struct SVGWriter {
     text +=
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" "
       + "viewBox=\"0 0 \(width) \(height)\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n"
-    text += "<title>\(Self.escape(title))</title>\n"
+    text += "<title>\(XMLText.escape(title))</title>\n"
     element("rect", ["x": "0", "y": "0", "width": "\(width)", "height": "\(height)", "fill": "#ffffff"])
   }
 
   /// One element; `content` is text (escaped here) or nil for an empty element.
   mutating func element(_ name: String, _ attributes: KeyValuePairs<String, String>, text content: String? = nil, tooltip: String? = nil) {
     text += "<\(name)"
-    for (key, value) in attributes { text += " \(key)=\"\(Self.escape(value))\"" }
+    for (key, value) in attributes { text += " \(key)=\"\(XMLText.escape(value))\"" }
     guard content != nil || tooltip != nil else {
       text += "/>\n"
       return
     }
     text += ">"
-    if let tooltip { text += "<title>\(Self.escape(tooltip))</title>" }
-    if let content { text += Self.escape(content) }
+    if let tooltip { text += "<title>\(XMLText.escape(tooltip))</title>" }
+    if let content { text += XMLText.escape(content) }
     text += "</\(name)>\n"
   }
 
@@ -36,29 +36,5 @@ struct SVGWriter {
   mutating func finish() -> String {
     text += "</svg>\n"
     return text
-  }
-
-  /// Text made safe for XML character data and attribute values.
-  static func escape(_ value: String) -> String {
-    var result = ""
-    result.reserveCapacity(value.utf8.count)
-    for character in value.unicodeScalars {
-      switch character {
-      case "&": result += "&amp;"
-      case "<": result += "&lt;"
-      case ">": result += "&gt;"
-      case "\"": result += "&quot;"
-      case "'": result += "&apos;"
-      // XML 1.0 allows tab, newline and carriage return, and nothing else below space.
-      case "\t", "\n", "\r": result.unicodeScalars.append(character)
-      default:
-        if character.value < 0x20 || (0xFFFE...0xFFFF).contains(character.value) {
-          result += "?"
-        } else {
-          result.unicodeScalars.append(character)
-        }
-      }
-    }
-    return result
   }
 }

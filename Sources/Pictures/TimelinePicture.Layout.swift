@@ -184,7 +184,7 @@ extension TimelinePicture {
       let ends = "x1=\"\(x1)\" y1=\"\(y1)\" x2=\"\(x2)\" y2=\"\(y2)\""
       let style = "stroke=\"\(stroke)\" stroke-width=\"\(width)\"" + (dash.map { " stroke-dasharray=\"\($0)\"" } ?? "")
       if let tooltip {
-        writer.raw("<line \(ends) \(style)><title>\(SVGWriter.escape(tooltip))</title></line>")
+        writer.raw("<line \(ends) \(style)><title>\(XMLText.escape(tooltip))</title></line>")
       } else {
         writer.raw("<line \(ends) \(style)/>")
       }

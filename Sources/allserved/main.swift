@@ -37,8 +37,8 @@ case .conformance(let options):
   let result = ConformanceCommand.run(options)
   if result.status == 2 { Terminal.error("allserved conformance: \(result.output)") } else { print(result.output) }
   exit(result.status)
-case .bugs(let seed, let seeds):
-  let result = BugsCommand.run(seed: seed, seeds: seeds)
+case .bugs(let options):
+  let result = BugsCommand.run(options)
   print(result.output)
   exit(result.status)
 case .mutants(let options):
