@@ -20,6 +20,8 @@ public enum Command: Equatable, Sendable {
   case explore(ExploreOptions)
   /// `conformance`: scripted scenarios and random traces against a real HAProxy 2.6.
   case conformance(ConformanceOptions)
+  /// `pictures`: redraw the SVG beside every trace of the specification, or with `check`, only verify them.
+  case pictures(check: Bool)
 }
 
 /// The options of `allserved conformance`.
@@ -259,6 +261,15 @@ extension Command {
         throw UsageError(message: "--fault plants a fault in the implementation, which --variant replaces; give one of them")
       }
       return .replay(options)
+    case "pictures":
+      var check = false
+      while let flag = try arguments.nextFlag() {
+        switch flag {
+        case "--check": check = true
+        default: throw arguments.unknown(flag)
+        }
+      }
+      return .pictures(check: check)
     case "shrink":
       var options = ShrinkOptions(path: try arguments.file())
       while let flag = try arguments.nextFlag() {
@@ -271,7 +282,7 @@ extension Command {
       }
       return .shrink(options)
     default:
-      throw UsageError(message: "unknown command '\(subcommand)'; expected check, replay, shrink, explore, conformance, mutants, bugs or help")
+      throw UsageError(message: "unknown command '\(subcommand)'; expected check, replay, shrink, explore, conformance, mutants, bugs, pictures or help")
     }
   }
 

@@ -1,6 +1,6 @@
 import AllServedConformance
 import AllServedCore
-import AllServedHarness
+package import AllServedHarness
 import Foundation
 
 /// `allserved conformance`: the model's predictions against a real HAProxy 2.6.
@@ -11,22 +11,22 @@ public enum ConformanceCommand {
   static let differenceDirectory = "Specs/Conformance/Differences"
 
   /// One trace of a conformance run.
-  struct Item {
+  package struct Item {
     /// What the run is: a scenario, a known difference that must still show,
     /// or random trace *i* (seed S + *i*).
-    enum Kind: Equatable { case scripted, knownDifference, random(index: Int) }
+    package enum Kind: Equatable { case scripted, knownDifference, random(index: Int) }
     /// The kind.
-    var kind: Kind
+    package var kind: Kind
     /// The file, or `random trace i (seed S)`.
-    var name: String
+    package var name: String
     /// The trace.
-    var trace: Trace
+    package var trace: Trace
   }
 
   /// Every trace of the unsharded run, in order: the scripted scenarios (or
   /// `options.paths`), the known differences, then the random traces; then
   /// this shard's share of them.
-  static func plan(_ options: ConformanceOptions) throws(TraceFile.Problem) -> [Item] {
+  package static func plan(_ options: ConformanceOptions) throws(TraceFile.Problem) -> [Item] {
     var items: [Item] = []
     let paths = options.paths.isEmpty ? traceFiles(in: scenarioDirectory) : options.paths
     for path in paths { items.append(Item(kind: .scripted, name: path, trace: try TraceFile.load(path))) }
@@ -110,5 +110,6 @@ public enum ConformanceCommand {
 }
 
 extension ConformanceCommand.Item.Kind {
-  var isRandom: Bool { if case .random = self { true } else { false } }
+  /// Whether it is a random trace.
+  package var isRandom: Bool { if case .random = self { true } else { false } }
 }

@@ -2,10 +2,11 @@ import AllServedHarness
 import Foundation
 
 /// Reading and writing trace files, with errors a person can act on.
-enum TraceFile {
+package enum TraceFile {
   /// A file that cannot be used; `allserved` prints it and exits with status 2.
-  struct Problem: Error {
-    var message: String
+  package struct Problem: Error {
+    /// `path:line:column: what is wrong`, or why the file cannot be read.
+    package var message: String
   }
 
   /// Reads and parses `path`.

@@ -29,7 +29,7 @@ extension TimelinePicture {
       self.recording = recording
       columns = recording.steps.count + 1
       let events = recording.steps.count
-      columnWidth = events <= 16 ? 48 : events <= 40 ? 30 : events <= 90 ? 20 : 14
+      columnWidth = events <= 16 ? 48 : events <= 40 ? 30 : events <= 90 ? 20 : 18
       // Wide enough for the grid and for the title on one line.
       let title = Self.title(of: recording)
       width = max(176 + columns * columnWidth + 24, 860, title.count * 18 * 64 / 100 + 40)

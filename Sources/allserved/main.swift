@@ -49,4 +49,8 @@ case .shrink(let options):
   let result = ShrinkCommand.run(options)
   if result.status == 2 { Terminal.error("allserved shrink: \(result.output)") } else { print(result.output) }
   exit(result.status)
+case .pictures(let check):
+  let result = PicturesCommand.run(check: check)
+  if result.status == 2 { Terminal.error("allserved pictures: \(result.output)") } else { print(result.output) }
+  exit(result.status)
 }
