@@ -4,12 +4,13 @@ public enum Help {
     allserved: checks HAProxy-style connection-slot reservation against its specification.
 
     USAGE: allserved [check] [options]
-           allserved replay FILE [--json]
+           allserved replay FILE [--json] [--svg OUT] [--itf OUT]
            allserved shrink FILE [-o OUTPUT]
-           allserved mutants [--seed S] [--traces N] [--length L]
-           allserved bugs [--seed S] [--seeds N]
+           allserved mutants [--seed S] [--traces N] [--length L] [--shard K/N] [--junit FILE]
+           allserved bugs [--seed S] [--seeds N] [--shard K/N] [--junit FILE]
            allserved explore [--servers N] [--maxconn A..B] [--sessions N] [--depth D] …
-           allserved conformance [FILE…] [--traces N] [--seed S] [--haproxy PATH]
+           allserved conformance [FILE…] [--traces N] [--seed S] [--haproxy PATH] [--shard K/N]
+           allserved pictures [--check]
 
     COMMANDS:
       check     Run seeded random traces on the reference model and the implementation
@@ -22,16 +23,23 @@ public enum Help {
       explore   Explore every behaviour of a small scope, breadth first.
       conformance
                 Check the model's predictions against a real HAProxy 2.6 on loopback.
+      pictures  Redraw the SVG timeline beside every trace of Specs/Bugs and Specs/Traces.
       help      Show this text, or `allserved help COMMAND`.
 
     Run `allserved COMMAND --help` for the options of a command.
+
+    FOR CI: --junit FILE (check, bugs, mutants, explore, conformance) writes a JUnit XML
+    report, one test case per trace, bug, mutant or configuration; a failure holds the
+    shrunk trace and the replay command. --shard K/N (check, bugs, mutants, conformance)
+    runs share K of N: item i when i mod N = K-1, with the seed it has in the whole run,
+    so N machines together run exactly the unsharded set.
     """
 
   static let check = """
     allserved check: seeded random traces, model and implementation in lockstep.
 
     USAGE: allserved check [--seed S] [--traces N] [--length L] [--fault NAME]
-                           [--save FILE [--title T] [--bug B]]
+                           [--save FILE [--title T] [--bug B]] [--shard K/N] [--junit FILE]
 
     OPTIONS:
       --seed S      The seed of the first trace (default 2026). Trace i uses seed S+i,
@@ -41,7 +49,11 @@ public enum Help {
       --fault NAME  Plant a fault in the implementation (debug builds), to watch the
                     harness find and shrink it; the 33 faults are in Specs/Mutants.md.
       --save FILE   Save the shrunk trace of a failure, e.g. under Specs/Traces/, where
-                    `swift test` replays it; --title and --bug describe it in the file.
+                    `swift test` replays it, and its SVG timeline as FILE.svg; --title
+                    and --bug describe it in the file.
+      --shard K/N   Run share K of N: trace i when i mod N = K-1, still seed S+i.
+      --junit FILE  Write a JUnit XML report: a test case per trace ("seed S+i"); a
+                    failure holds the shrunk trace and the replay command.
       -h, --help    Show this text.
 
     After every event the outcomes and the complete snapshots of both systems must be
@@ -54,11 +66,17 @@ public enum Help {
   static let replay = """
     allserved replay: replay a trace file on the model and the implementation.
 
-    USAGE: allserved replay FILE [--json] [--fault NAME]
+    USAGE: allserved replay FILE [--json] [--svg OUT] [--itf OUT] [--fault NAME | --variant V]
 
     OPTIONS:
       --json        One JSON object per step (event, both outcomes, every snapshot field).
+      --svg OUT     Write the trace's SVG timeline: servers as bands, sessions as
+                    lifelines, the failing step outlined with both systems' values.
+      --itf OUT     Write the trace in the Informal Trace Format (JSON) of Apalache and
+                    Quint: #meta, vars, and one state per step.
       --fault NAME  Plant a fault in the implementation (debug builds).
+      --variant V   Replay a historical variant instead (pre-patch or as-patched-2008),
+                    judged by the invariants alone.
       -h, --help    Show this text.
 
     Prints each event, its outcome and the snapshot after it. Expected outcomes
@@ -72,7 +90,7 @@ public enum Help {
     USAGE: allserved shrink FILE [-o OUTPUT] [--certify] [--fault NAME]
 
     OPTIONS:
-      -o, --output OUTPUT  Write the shrunk trace there.
+      -o, --output OUTPUT  Write the shrunk trace there, and its SVG timeline as OUTPUT.svg.
       --certify            Then explore the shrunk trace's own scope (its configuration and
                            the values its events use) exhaustively: certify that no shorter
                            trace fails the same check, or print the shorter one.
@@ -88,12 +106,14 @@ public enum Help {
   static let mutants = """
     allserved mutants: the mutation catalogue against the harness.
 
-    USAGE: allserved mutants [--seed S] [--traces N] [--length L]
+    USAGE: allserved mutants [--seed S] [--traces N] [--length L] [--shard K/N] [--junit FILE]
 
     OPTIONS:
       --seed S      The seed of the first trace (default 2026).
       --traces N    Traces per mutant at most (default 300).
       --length L    Events per trace (default 200).
+      --shard K/N   Run share K of N of the catalogue: mutant i when i mod N = K-1.
+      --junit FILE  Write a JUnit XML report, a test case per mutant; a survivor fails.
       -h, --help    Show this text.
 
     Plants each fault of Specs/Mutants.md alone in the implementation, runs the
@@ -105,11 +125,14 @@ public enum Help {
   static let bugs = """
     allserved bugs: the harness rediscovers historical HAProxy bugs on its own.
 
-    USAGE: allserved bugs [--seed S] [--seeds N]
+    USAGE: allserved bugs [--seed S] [--seeds N] [--shard K/N] [--junit FILE]
 
     OPTIONS:
       --seed S      The first seed (default 2026).
       --seeds N     Fresh seeds per bug (default 20).
+      --shard K/N   Run share K of N of the seeds: seed index i when i mod N = K-1.
+      --junit FILE  Write a JUnit XML report, a test case per bug (with the shortest
+                    find); a bug some seed missed fails.
       -h, --help    Show this text.
 
     For each bug of Specs/Bugs, runs the historical variant that has it under the
@@ -123,6 +146,7 @@ public enum Help {
     allserved conformance: the model's predictions against a real HAProxy 2.6 on 127.0.0.1.
 
     USAGE: allserved conformance [FILE…] [--traces N] [--seed S] [--length L] [--haproxy PATH]
+                                 [--shard K/N] [--junit FILE]
 
     ARGUMENTS:
       FILE…            Trace files to run instead of the scripted scenarios of
@@ -133,6 +157,9 @@ public enum Help {
       --seed S         The seed of the first random trace (default 2026); trace i uses S+i.
       --length L       External events per random trace (default 16).
       --haproxy PATH   The haproxy executable (default: PATH, then /usr/sbin).
+      --shard K/N      Run share K of N of the traces (scenarios, known differences, then
+                       random traces, in that order): trace i when i mod N = K-1.
+      --junit FILE     Write a JUnit XML report, a test case per trace.
       -h, --help       Show this text.
 
     Each trace runs on a fresh `haproxy -db` (nbthread 1, no health checks, httpclose,
@@ -152,6 +179,7 @@ public enum Help {
                              [--depth D] [--algorithm A] [--semantics S] [--retries R]
                              [--timeout MS] [--redispatch] [--persist] [--admin]
                              [--no-state-changes] [--fault NAME | --variant V] [--jobs N]
+                             [--junit FILE] [--itf OUT]
 
     OPTIONS:
       --servers N          Servers (default 2, at most 4).
@@ -171,6 +199,8 @@ public enum Help {
                            as-patched-2008, judged by I1–I11 alone and its states
                            kept whole (the model's canonical form is not its own).
       --jobs N             Threads sharing each level (default: one per processor).
+      --junit FILE         Write a JUnit XML report, a test case per maxconn combination.
+      --itf OUT            Write the shortest counterexample in the Informal Trace Format.
       -h, --help           Show this text.
 
     Explores every event sequence breadth first, deduplicating states by a canonical
@@ -185,6 +215,24 @@ public enum Help {
     the shortest counterexample (in the trace format), 2 on bad usage.
     """
 
+  static let pictures = """
+    allserved pictures: the SVG timeline beside every trace of the specification.
+
+    USAGE: allserved pictures [--check]
+
+    OPTIONS:
+      --check       Only report the pictures that are out of date (exit status 1).
+      -h, --help    Show this text.
+
+    Replays each trace of Specs/Bugs on the historical variant that has the bug, and
+    each trace of Specs/Traces on the model and the implementation in lockstep, and
+    writes FILE.trace.svg beside it where the picture changed. The bug pages and
+    Specs/Traces/README.md embed them; `swift test` fails when one is out of date.
+    Run it from the package root. Scripts/screenshot FILE.svg shows one in headless
+    Chromium. Exit status: 0 when every picture is current, 1 (--check) when one is
+    not, 2 when a file cannot be read or written.
+    """
+
   /// The help for `topic`, or the overview for `nil`; `nil` for an unknown topic.
   public static func text(for topic: String?) -> String? {
     switch topic {
@@ -196,6 +244,7 @@ public enum Help {
     case "bugs": bugs
     case "explore": explore
     case "conformance": conformance
+    case "pictures": pictures
     default: nil
     }
   }
