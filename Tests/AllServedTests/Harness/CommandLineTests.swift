@@ -41,7 +41,7 @@ struct CommandLineTests {
   @Test("Bad arguments are usage errors with a clear message (exit status 2)")
   func usageErrors() {
     let cases: [([String], String)] = [
-      (["frobnicate"], "unknown command 'frobnicate'; expected check, replay, shrink, explore, conformance, mutants, bugs or help"),
+      (["frobnicate"], "unknown command 'frobnicate'; expected check, replay, shrink, explore, conformance, mutants, bugs, pictures or help"),
       (["replay"], "'replay' needs a trace file: allserved replay FILE"),
       (["shrink", "--output", "x"], "'shrink' needs a trace file: allserved shrink FILE"),
       (["replay", "a.trace", "--yaml"], "unknown option '--yaml' for 'replay'"),
