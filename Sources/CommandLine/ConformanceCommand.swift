@@ -14,7 +14,7 @@ public enum ConformanceCommand {
   package struct Item {
     /// What the run is: a scenario, a known difference that must still show,
     /// or random trace *i* (seed S + *i*).
-    package enum Kind: Equatable { case scripted, knownDifference, random(index: Int) }
+    package enum Kind: Equatable { case scripted, knownDifference, generated(index: Int) }
     /// The kind.
     package var kind: Kind
     /// The file, or `random trace i (seed S)`.
@@ -38,7 +38,7 @@ public enum ConformanceCommand {
     for index in 0..<options.traces {
       let seed = options.seed &+ UInt64(index)
       let trace = ConformanceTraces.trace(seed: seed, length: options.length)
-      items.append(Item(kind: .random(index: index), name: "random trace \(index + 1) (seed \(seed))", trace: trace))
+      items.append(Item(kind: .generated(index: index), name: "random trace \(index + 1) (seed \(seed))", trace: trace))
     }
     return options.shard.share(of: items)
   }
@@ -71,7 +71,7 @@ public enum ConformanceCommand {
       switch item.kind {
       case .scripted: label = "scenario \(item.name)"
       case .knownDifference: label = "known difference \(item.name)"
-      case .random: label = item.name
+      case .generated: label = item.name
       }
       Terminal.progress("conformance: \(position + 1)/\(items.count) \(label), \(disagreements) differences")
       let itemStart = MonotonicClock.now
@@ -111,5 +111,5 @@ public enum ConformanceCommand {
 
 extension ConformanceCommand.Item.Kind {
   /// Whether it is a random trace.
-  package var isRandom: Bool { if case .random = self { true } else { false } }
+  package var isRandom: Bool { if case .generated = self { true } else { false } }
 }
