@@ -128,9 +128,8 @@ public enum ExploreCommand {
         .init(
           name: label, seconds: result.seconds,
           failure: ("\(failure.check) at step \(failure.step)", "replay: \(commandLine(options))\n\n" + TraceFormat.print(trace))))
-      if let path = options.itf {
-        let json = InformalTrace(TraceFile.record(trace, variant: options.variant)).json
-        lines.append(TraceFile.write(text: json, to: path).map { "could not export: \($0)" } ?? "ITF trace: \(path)")
+      if options.itf != nil {
+        lines += TraceFile.export(TraceFile.record(trace, variant: options.variant), svg: nil, itf: options.itf)
       }
       if let line = junit.write(to: options.junit) { lines.append(line) }
       return (lines.joined(separator: "\n"), 1)

@@ -35,15 +35,7 @@ public enum ReplayCommand {
   /// Writes the picture and the ITF file asked for; a line for each.
   static func write(_ trace: Trace, _ options: ReplayOptions) -> [String] {
     guard options.svg != nil || options.itf != nil else { return [] }
-    let recording = TraceFile.record(trace, variant: options.variant)
-    var lines: [String] = []
-    if let path = options.svg {
-      lines.append(TraceFile.write(text: TimelinePicture(recording).svg, to: path).map { "could not draw: \($0)" } ?? "picture: \(path)")
-    }
-    if let path = options.itf {
-      lines.append(TraceFile.write(text: InformalTrace(recording).json, to: path).map { "could not export: \($0)" } ?? "ITF trace: \(path)")
-    }
-    return lines
+    return TraceFile.export(TraceFile.record(trace, variant: options.variant), svg: options.svg, itf: options.itf)
   }
 
   static func replay<Candidate: ReservationSystem>(

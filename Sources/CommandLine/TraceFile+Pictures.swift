@@ -48,4 +48,17 @@ extension TraceFile {
     }
     return ["saved: \(path) and its picture \(picture)"]
   }
+
+  /// Writes the picture of `recording` to `svg` and its ITF form to `itf`,
+  /// each if asked for; a line for each file.
+  static func export(_ recording: TraceRecording, svg: String?, itf: String?) -> [String] {
+    var lines: [String] = []
+    if let path = svg {
+      lines.append(write(text: TimelinePicture(recording).svg, to: path).map { "could not draw: \($0)" } ?? "picture: \(path)")
+    }
+    if let path = itf {
+      lines.append(write(text: InformalTrace(recording).json, to: path).map { "could not export: \($0)" } ?? "ITF trace: \(path)")
+    }
+    return lines
+  }
 }
