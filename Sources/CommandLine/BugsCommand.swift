@@ -14,12 +14,24 @@ public enum BugsCommand {
     public var events: Int?
     /// Wall time of the search, in seconds.
     public var seconds: Double
-    /// The shrunk trace.
-    public var shrunk: Trace?
+    /// The shrinker's trace.
+    public var shrinkerTrace: Trace?
+    /// Wall time of the shrinker, in seconds.
+    public var shrinkSeconds = 0.0
+    /// What the search of the shrinker trace's own scope established; nil when not asked for.
+    public var certification: Certification.Verdict?
+    /// The result: the shortest trace found by the search, else the shrinker's.
+    public var shrunk: Trace? { certification?.shorter ?? shrinkerTrace }
+    /// Whether ``shrunk`` is certified minimal in its scope.
+    public var isCertified: Bool { certification?.isSettled ?? false }
   }
 
-  /// Hunts `bug` from `seed`, trying up to `traces` traces of `length` events.
-  public static func hunt(_ bug: HistoricalBug, seed: UInt64, traces: Int = 20_000, length: Int = 200) -> Hunt {
+  /// Hunts `bug` from `seed`, trying up to `traces` traces of `length` events;
+  /// shrinks the find, then searches its scope for a shorter one within
+  /// `budget` distinct states (0: no search).
+  public static func hunt(
+    _ bug: HistoricalBug, seed: UInt64, traces: Int = 20_000, length: Int = 200, budget: Int = 0
+  ) -> Hunt {
     let clock = ContinuousClock()
     let start = clock.now
     let check = RandomCheck(seed: seed, traces: traces, length: length)
@@ -30,9 +42,9 @@ public enum BugsCommand {
     case .asPatched2008:
       report = check.run(ReferenceBalancer.self, AsPatched2008Balancer.self, mode: .invariantsOnly, isTarget: bug.matches)
     }
-    let elapsed = clock.now - start
-    let seconds = elapsed.inSeconds
-    guard let failure = report.failure else { return Hunt(seed: seed, events: nil, seconds: seconds, shrunk: nil) }
+    let seconds = (clock.now - start).inSeconds
+    guard let failure = report.failure else { return Hunt(seed: seed, events: nil, seconds: seconds) }
+    let shrinkStart = clock.now
     let shrunk: Trace?
     switch bug.variant {
     case .prePatch:
@@ -42,26 +54,29 @@ public enum BugsCommand {
       shrunk = Shrinker<ReferenceBalancer, AsPatched2008Balancer>(mode: .invariantsOnly)
         .shrink(failure.trace, isTarget: bug.matches)?.trace
     }
-    return Hunt(seed: seed, events: report.events, seconds: seconds, shrunk: shrunk)
+    var hunt = Hunt(
+      seed: seed, events: report.events, seconds: seconds, shrinkerTrace: shrunk,
+      shrinkSeconds: (clock.now - shrinkStart).inSeconds)
+    if budget > 0, let shrunk { hunt.certification = certification(of: bug, from: shrunk, budget: budget) }
+    return hunt
   }
 
-  /// The length of the shortest trace that shows `bug` within `trace`'s own
-  /// scope, established by exhaustive exploration: `trace`'s length when no
-  /// shorter one exists, else the shorter one's.
-  public static func certifiedLength(of bug: HistoricalBug, from trace: Trace) -> (length: Int, shorter: Trace?) {
+  /// Searches `trace`'s own scope, breadth first, for a shorter trace that
+  /// shows `bug` (``Certification``): the shortest there is, or none.
+  public static func certification(
+    of bug: HistoricalBug, from trace: Trace, budget: Int = Certification.defaultBudget
+  ) -> Certification.Verdict {
     let check = "invariant \(bug.invariant.rawValue)"
-    let shorter: Trace?
     switch bug.variant {
     case .prePatch:
-      shorter = Certification.certify(trace, check: check, mode: .invariantsOnly, isTarget: bug.matches) {
-        (pair: Lockstep<ReferenceBalancer, PrePatchBalancer>) in pair.candidate
-      }.shorter
+      return Certification.certify(trace, check: check, mode: .invariantsOnly, budget: budget, isTarget: bug.matches) {
+        _ in { (pair: Lockstep<ReferenceBalancer, PrePatchBalancer>) in pair.candidate }
+      }
     case .asPatched2008:
-      shorter = Certification.certify(trace, check: check, mode: .invariantsOnly, isTarget: bug.matches) {
-        (pair: Lockstep<ReferenceBalancer, AsPatched2008Balancer>) in pair.candidate
-      }.shorter
+      return Certification.certify(trace, check: check, mode: .invariantsOnly, budget: budget, isTarget: bug.matches) {
+        _ in { (pair: Lockstep<ReferenceBalancer, AsPatched2008Balancer>) in pair.candidate }
+      }
     }
-    return (shorter?.steps.count ?? trace.steps.count, shorter)
   }
 
   /// The seed of hunt `index` for the bug at `bugIndex` of the catalogue,
@@ -78,19 +93,26 @@ public enum BugsCommand {
     let seeds = indices.count
     var lines = [
       "allserved bugs: each catalogued bug hunted from \(seeds) fresh seeds (first seed \(options.seed)"
-        + (options.shard == .whole ? "" : ", shard \(options.shard) of \(options.seeds) seed indices") + "), then shrunk",
+        + (options.shard == .whole ? "" : ", shard \(options.shard) of \(options.seeds) seed indices")
+        + "), shrunk, then certified by exhaustive search of the find's own scope"
+        + (options.certifyBudget > 0 ? " (budget \(Terminal.grouped(options.certifyBudget)) states)" : " (not asked for)"),
       "",
-      "  bug                                      variant           invariant                   found   events med/max      time med/max      shrunk med/max (hand)  certified minimum",
+      "  bug                                      variant           invariant                   found   events med/max      "
+        + "find ms   shrinker med/max  shrink ms   result med/max (hand)  certified  certify ms  total ms med/max",
     ]
     var junit = JUnitReport(
       name: "allserved bugs",
-      properties: [("seed", "\(options.seed)"), ("seeds", "\(options.seeds)"), ("shard", "\(options.shard)")])
+      properties: [
+        ("seed", "\(options.seed)"), ("seeds", "\(options.seeds)"), ("shard", "\(options.shard)"),
+        ("certify-budget", "\(options.certifyBudget)"),
+      ])
     var allFound = true
     for (bugIndex, bug) in BugCatalogue.bugs.enumerated() {
       var hunts: [Hunt] = []
       for (count, index) in indices.enumerated() {
         Terminal.progress("bugs: \(bug.id) seed \(count + 1)/\(seeds)")
-        hunts.append(hunt(bug, seed: huntSeed(options.seed, bug: bugIndex, index: index)))
+        hunts.append(
+          hunt(bug, seed: huntSeed(options.seed, bug: bugIndex, index: index), budget: options.certifyBudget))
       }
       let found = hunts.filter { $0.events != nil }
       if found.count < seeds { allFound = false }
@@ -98,33 +120,44 @@ public enum BugsCommand {
         let sorted = values.sorted()
         return sorted.isEmpty ? nil : (sorted[sorted.count / 2], sorted[sorted.count - 1])
       }
-      let events = stat(found.compactMap(\.events)).map { "\(Terminal.grouped($0.0))/\(Terminal.grouped($0.1))" } ?? "-"
-      let times = stat(found.map(\.seconds)).map { "\(milliseconds($0.0))/\(milliseconds($0.1))" } ?? "-"
-      let lengths = stat(found.compactMap { $0.shrunk?.steps.count }).map { "\($0.0)/\($0.1)" } ?? "-"
-      // The shortest find, certified minimal in its own scope (or beaten there).
-      var certified = "-"
-      let best = found.compactMap(\.shrunk).min(by: { $0.steps.count < $1.steps.count })
-      if let best {
-        Terminal.progress("bugs: \(bug.id) certifying \(best.steps.count) events")
-        let verdict = certifiedLength(of: bug, from: best)
-        certified = verdict.shorter == nil ? "\(verdict.length)" : "\(best.steps.count)→\(verdict.length)"
+      func pair<T: Comparable>(_ values: [T], _ show: (T) -> String) -> String {
+        stat(values).map { "\(show($0.0))/\(show($0.1))" } ?? "-"
       }
+      let events = pair(found.compactMap(\.events)) { Terminal.grouped($0) }
+      let findTimes = pair(found.map(\.seconds)) { "\(Int($0 * 1000))" }
+      let shrinker = pair(found.compactMap { $0.shrinkerTrace?.steps.count }) { "\($0)" }
+      let shrinkTimes = pair(found.map(\.shrinkSeconds)) { "\(Int($0 * 1000))" }
+      let lengths = pair(found.compactMap { $0.shrunk?.steps.count }) { "\($0)" }
+      let certified = found.filter(\.isCertified).count
+      let certifyTimes = pair(found.map { $0.certification?.seconds ?? 0 }) { "\(Int($0 * 1000))" }
+      let totals = pair(found.map { $0.seconds + $0.shrinkSeconds + ($0.certification?.seconds ?? 0) }) { "\(Int($0 * 1000))" }
       lines.append(
         "  " + bug.id.padding(41) + bug.variant.rawValue.padding(18) + bug.invariant.rawValue.padding(28)
-          + "\(found.count)/\(seeds)".padding(8) + events.padding(20) + times.padding(18)
-          + "\(lengths) (\(bug.handDerivedLength))".padding(16) + certified)
+          + "\(found.count)/\(seeds)".padding(8) + events.padding(20) + findTimes.padding(10) + shrinker.padding(18)
+          + shrinkTimes.padding(12) + "\(lengths) (\(bug.handDerivedLength))".padding(23)
+          + "\(certified)/\(found.count)".padding(11) + certifyTimes.padding(12) + totals)
       let missed = hunts.filter { $0.events == nil }.map { "\($0.seed)" }
+      let uncertified = found.filter { !$0.isCertified }.map { "\($0.seed)" }
+      let best = found.compactMap(\.shrunk).min { $0.steps.count < $1.steps.count }
+      let replay = "swift run allserved bugs --seed \(options.seed) --seeds \(options.seeds)"
+        + (options.shard == .whole ? "" : " --shard \(options.shard)")
+      var failure: (message: String, details: String)?
+      if !missed.isEmpty {
+        failure = (
+          "not found from \(missed.count) of \(seeds) seeds",
+          "seeds that missed: \(missed.joined(separator: ", "))\nreplay: \(replay)\nreference trace: \(bug.tracePath) "
+            + "(swift run allserved replay \(bug.tracePath) --variant \(bug.variant.rawValue))"
+        )
+      }
       junit.cases.append(
         .init(
-          name: bug.id, seconds: hunts.reduce(0) { $0 + $1.seconds },
-          failure: missed.isEmpty
-            ? nil
-            : ("not found from \(missed.count) of \(seeds) seeds",
-              "seeds that missed: \(missed.joined(separator: ", "))\nreplay: swift run allserved bugs --seed \(options.seed) "
-                + "--seeds \(options.seeds)" + (options.shard == .whole ? "" : " --shard \(options.shard)")
-                + "\nreference trace: \(bug.tracePath) (swift run allserved replay \(bug.tracePath) "
-                + "--variant \(bug.variant.rawValue))"),
-          output: best.map { "shortest find, certified length \(certified):\n" + TraceFormat.print($0) }))
+          name: bug.id, seconds: found.reduce(0) { $0 + $1.seconds + $1.shrinkSeconds + ($1.certification?.seconds ?? 0) },
+          failure: failure,
+          output: best.map {
+            "shortest find (\(certified)/\(found.count) finds certified minimal"
+              + (uncertified.isEmpty ? "" : "; not certified: seeds \(uncertified.joined(separator: ", "))") + "):\n"
+              + TraceFormat.print($0)
+          }))
     }
     Terminal.endProgress()
     lines.append("")

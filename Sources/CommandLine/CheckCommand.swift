@@ -42,16 +42,20 @@ public enum CheckCommand {
       let shrinkStart = clock.now
       let shrunk = Shrinker<ReferenceBalancer, ProductionBalancer>().shrink(failure.trace)
       Terminal.endProgress()
-      var trace = shrunk?.trace ?? failure.trace
-      trace.title = options.title
-      trace.bug = options.bug
+      let shrinkElapsed = clock.now - shrinkStart
+      var shrunkTrace = shrunk?.trace ?? failure.trace
+      shrunkTrace.title = options.title
+      shrunkTrace.bug = options.bug
+      let minimal = ShrinkCommand.certified(
+        shrunkTrace, failure: shrunk?.failure ?? failure.failure, budget: options.certifyBudget)
+      let trace = minimal.trace
+      let failed = minimal.failure
       let replay = "swift run allserved check --seed \(failure.seed) --traces 1 --length \(options.length)"
         + (options.fault.map { " --fault \($0)" } ?? "")
-      let failed = shrunk?.failure ?? failure.failure
       lines += ShrinkCommand.report(
-        trace: trace, failure: failed, originalLength: failure.trace.steps.count,
+        trace: trace, failure: failed, originalLength: failure.trace.steps.count, shrunkLength: shrunkTrace.steps.count,
         candidates: shrunk?.candidates, minimal: shrunk?.isOneMinimal ?? false,
-        elapsed: clock.now - shrinkStart, fault: options.fault, replay: replay)
+        elapsed: shrinkElapsed, certification: minimal.line, fault: options.fault, replay: replay)
       junit.cases.append(
         .init(
           name: "seed \(failure.seed)", seconds: (clock.now - lastTrace).inSeconds,

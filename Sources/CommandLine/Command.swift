@@ -61,6 +61,8 @@ public struct CheckOptions: Equatable, Sendable {
   public var title: String?
   /// The saved trace's line on the bug.
   public var bug: String?
+  /// Distinct states the certification of a shrunk failure may explore; 0 for none.
+  public var certifyBudget = Certification.defaultBudget
   /// This machine's share of the traces (of `check`) or of the mutants (of `mutants`).
   public var shard = Shard.whole
   /// Where to write a JUnit XML report.
@@ -80,6 +82,8 @@ public struct BugsOptions: Equatable, Sendable {
   public var shard = Shard.whole
   /// Where to write a JUnit XML report.
   public var junit: String?
+  /// Distinct states the certification of each find may explore; 0 for none.
+  public var certifyBudget = Certification.defaultBudget
 
   /// The defaults: 20 seeds per bug from 2026.
   public init() {}
@@ -112,9 +116,9 @@ public struct ShrinkOptions: Equatable, Sendable {
   public var output: String?
   /// A fault planted in the implementation.
   public var fault: Fault?
-  /// Also establish, by exhaustive exploration of the trace's own scope, that
-  /// no shorter trace fails the same check.
-  public var certify = false
+  /// Distinct states the search for a shorter failing trace in the shrunk
+  /// trace's own scope may explore; 0 for no search.
+  public var certifyBudget = Certification.defaultBudget
 
   /// Options for `path`.
   public init(path: String) { self.path = path }
@@ -157,6 +161,7 @@ extension Command {
         case "--save" where subcommand == "check": options.save = try arguments.value(for: flag)
         case "--title" where subcommand == "check": options.title = try arguments.value(for: flag)
         case "--bug" where subcommand == "check": options.bug = try arguments.value(for: flag)
+        case "--certify-budget" where subcommand == "check": options.certifyBudget = try budget(try arguments.value(for: flag))
         case "--shard": options.shard = try shard(try arguments.value(for: flag))
         case "--junit": options.junit = try arguments.value(for: flag)
         default: throw arguments.unknown(flag)
@@ -169,6 +174,7 @@ extension Command {
         switch flag {
         case "--seed": options.seed = try seed(try arguments.value(for: flag))
         case "--seeds": options.seeds = try count(flag, try arguments.value(for: flag), 1...1_000)
+        case "--certify-budget": options.certifyBudget = try budget(try arguments.value(for: flag))
         case "--shard": options.shard = try shard(try arguments.value(for: flag))
         case "--junit": options.junit = try arguments.value(for: flag)
         default: throw arguments.unknown(flag)
@@ -275,7 +281,8 @@ extension Command {
       while let flag = try arguments.nextFlag() {
         switch flag {
         case "--output", "-o": options.output = try arguments.value(for: flag)
-        case "--certify": options.certify = true
+        case "--certify": options.certifyBudget = Int.max
+        case "--certify-budget": options.certifyBudget = try budget(try arguments.value(for: flag))
         case "--fault": options.fault = try fault(try arguments.value(for: flag))
         default: throw arguments.unknown(flag)
         }
@@ -291,6 +298,10 @@ extension Command {
       throw UsageError(message: "--seed takes a whole number from 0 to \(UInt64.max), not '\(value)'")
     }
     return seed
+  }
+
+  private static func budget(_ value: String) throws(UsageError) -> Int {
+    try count("--certify-budget", value, 0...1_000_000_000)
   }
 
   private static func shard(_ value: String) throws(UsageError) -> Shard {

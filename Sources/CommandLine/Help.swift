@@ -39,7 +39,8 @@ public enum Help {
     allserved check: seeded random traces, model and implementation in lockstep.
 
     USAGE: allserved check [--seed S] [--traces N] [--length L] [--fault NAME]
-                           [--save FILE [--title T] [--bug B]] [--shard K/N] [--junit FILE]
+                           [--save FILE [--title T] [--bug B]] [--certify-budget N]
+                           [--shard K/N] [--junit FILE]
 
     OPTIONS:
       --seed S      The seed of the first trace (default 2026). Trace i uses seed S+i,
@@ -51,6 +52,11 @@ public enum Help {
       --save FILE   Save the shrunk trace of a failure, e.g. under Specs/Traces/, where
                     `swift test` replays it, and its SVG timeline as FILE.svg; --title
                     and --bug describe it in the file.
+      --certify-budget N
+                    After shrinking a failure, search its scope and every simpler
+                    configuration exhaustively for a shorter one, within N distinct
+                    states (default 500000; 0: no search). The result says "certified
+                    minimal in its scope", or "1-minimal, not certified".
       --shard K/N   Run share K of N: trace i when i mod N = K-1, still seed S+i.
       --junit FILE  Write a JUnit XML report: a test case per trace ("seed S+i"); a
                     failure holds the shrunk trace and the replay command.
@@ -87,13 +93,18 @@ public enum Help {
   static let shrink = """
     allserved shrink: shrink a failing trace file.
 
-    USAGE: allserved shrink FILE [-o OUTPUT] [--certify] [--fault NAME]
+    USAGE: allserved shrink FILE [-o OUTPUT] [--certify-budget N | --certify] [--fault NAME]
 
     OPTIONS:
       -o, --output OUTPUT  Write the shrunk trace there, and its SVG timeline as OUTPUT.svg.
-      --certify            Then explore the shrunk trace's own scope (its configuration and
-                           the values its events use) exhaustively: certify that no shorter
-                           trace fails the same check, or print the shorter one.
+      --certify-budget N   Then search the shrunk trace's own scope (its configuration and
+                           the values its events use, cookies too) and the same scope under
+                           each simpler configuration (fewer servers, lower maxconn, running
+                           servers, fewer retries), breadth first, within N distinct states
+                           (default 500000; 0: no search): the shortest failing trace found
+                           is the result, "certified minimal in its scope" when the search
+                           fits the budget, else "1-minimal, not certified".
+      --certify            The same search with no budget.
       --fault NAME         Plant a fault in the implementation (debug builds).
       -h, --help           Show this text.
 
@@ -125,20 +136,26 @@ public enum Help {
   static let bugs = """
     allserved bugs: the harness rediscovers historical HAProxy bugs on its own.
 
-    USAGE: allserved bugs [--seed S] [--seeds N] [--shard K/N] [--junit FILE]
+    USAGE: allserved bugs [--seed S] [--seeds N] [--certify-budget N] [--shard K/N] [--junit FILE]
 
     OPTIONS:
       --seed S      The first seed (default 2026).
       --seeds N     Fresh seeds per bug (default 20).
+      --certify-budget N
+                    Distinct states the search after each shrink may explore
+                    (default 500000; 0: the shrinker alone).
       --shard K/N   Run share K of N of the seeds: seed index i when i mod N = K-1.
       --junit FILE  Write a JUnit XML report, a test case per bug (with the shortest
                     find); a bug some seed missed fails.
       -h, --help    Show this text.
 
     For each bug of Specs/Bugs, runs the historical variant that has it under the
-    invariants I1–I11 from N seeds until the bug shows, and shrinks each find.
-    Prints, per bug, the seeds that found it, the events and time to the first
-    failure and the shrunk length, as median and maximum.
+    invariants I1–I11 from N seeds until the bug shows, shrinks each find, then
+    searches the find's scope and its simpler configurations for a shorter one
+    (as `shrink` does). Prints, per bug, the seeds that found it, the events and
+    time to the first failure, the shrinker's length and time, the result's
+    length, the finds certified minimal, the search's time and the total, as
+    median/maximum.
     Exit status: 0 when every bug was found from every seed, 1 otherwise.
     """
 

@@ -24,33 +24,15 @@ public enum ShrinkCommand {
       guard let result else {
         return ("allserved shrink: \(options.path) passes every check: nothing to shrink", 1)
       }
+      let shrinkElapsed = clock.now - start
+      let minimal = certified(result.trace, failure: result.failure, budget: options.certifyBudget)
       var lines = report(
-        trace: result.trace, failure: result.failure, originalLength: trace.steps.count,
-        candidates: result.candidates, minimal: result.isOneMinimal, elapsed: clock.now - start,
-        fault: options.fault,
+        trace: minimal.trace, failure: minimal.failure, originalLength: trace.steps.count,
+        shrunkLength: result.trace.steps.count, candidates: result.candidates, minimal: result.isOneMinimal,
+        elapsed: shrinkElapsed, certification: minimal.line, fault: options.fault,
         replay: "swift run allserved replay \(options.path)" + (options.fault.map { " --fault \($0)" } ?? ""))
-      if options.certify {
-        Terminal.progress("shrink: certifying \(result.trace.steps.count) events…")
-        let renamings = (try? ReferenceBalancer(configuration: result.trace.configuration))?.serverRenamings ?? []
-        let verdict = Certification.certify(
-          result.trace, check: result.failure.check, mode: .differential
-        ) { (pair: Lockstep<ReferenceBalancer, ProductionBalancer>) in
-          pair.reference.canonicalFingerprint(renamings: renamings)
-        }
-        Terminal.endProgress()
-        lines.append("")
-        if let shorter = verdict.shorter {
-          lines.append("NOT MINIMAL: a shorter trace (\(shorter.steps.count) events) fails the same check:")
-          lines.append(TraceFormat.print(shorter))
-        } else {
-          lines.append(
-            "CERTIFIED: no trace of fewer than \(result.trace.steps.count) events fails '\(result.failure.check)' in this scope "
-              + "(\(Terminal.grouped(verdict.states)) states, \(Terminal.grouped(verdict.transitions)) transitions, "
-              + "\(Int(verdict.seconds * 1000)) ms)")
-        }
-      }
       if let output = options.output {
-        let saved = TraceFile.save(result.trace, to: output)
+        let saved = TraceFile.save(minimal.trace, to: output)
         lines += [""] + saved
         if saved.contains(where: { $0.hasPrefix("could not") }) { return (lines.joined(separator: "\n"), 2) }
       }
@@ -58,10 +40,54 @@ public enum ShrinkCommand {
     }
   }
 
+  /// The shortest failing trace the search finds in the shrunk trace's own
+  /// scope within `budget` states (model and implementation in lockstep), or
+  /// the shrunk trace itself; and the line that says which.
+  static func certified(
+    _ trace: Trace, failure: LockstepFailure, budget: Int
+  ) -> (trace: Trace, failure: LockstepFailure, line: String?) {
+    guard budget > 0 else { return (trace, failure, nil) }
+    Terminal.progress("certifying \(trace.steps.count) events…")
+    let verdict = Certification.certify(trace, check: failure.check, mode: .differential, budget: budget) { configuration in
+      let renamings = (try? ReferenceBalancer(configuration: configuration))?.serverRenamings ?? []
+      return { (pair: Lockstep<ReferenceBalancer, ProductionBalancer>) in pair.reference.canonicalFingerprint(renamings: renamings) }
+    }
+    Terminal.endProgress()
+    return adopt(verdict, trace: trace, failure: failure, budget: budget)
+  }
+
+  /// The certified trace of `verdict` (or `trace`), and the line that says what the search established.
+  static func adopt(
+    _ verdict: Certification.Verdict, trace: Trace, failure: LockstepFailure, budget: Int
+  ) -> (trace: Trace, failure: LockstepFailure, line: String) {
+    let cost = "\(Terminal.grouped(verdict.states)) states, \(Terminal.grouped(verdict.transitions)) transitions, \(Int(verdict.seconds * 1000)) ms"
+    if var shorter = verdict.shorter, let shorterFailure = verdict.failure {
+      shorter.title = trace.title
+      shorter.bug = trace.bug
+      shorter.seed = trace.seed
+      return (
+        shorter, shorterFailure,
+        "certified minimal in its scope: \(shorter.steps.count) events, found by exhaustive search where the shrinker left "
+          + "\(trace.steps.count) (\(cost))"
+      )
+    }
+    if verdict.isSettled {
+      return (
+        trace, failure,
+        "certified minimal in its scope: no trace of fewer than \(trace.steps.count) events fails '\(failure.check)' (\(cost))"
+      )
+    }
+    return (
+      trace, failure,
+      "1-minimal, not certified: its scope (to depth \(max(0, trace.steps.count - 1))) holds more than the budget of "
+        + "\(Terminal.grouped(budget)) states; the search reached depth \(verdict.depth) (\(cost)); raise --certify-budget"
+    )
+  }
+
   /// The failure report shared by `check` and `shrink`.
   static func report(
-    trace: Trace, failure: LockstepFailure, originalLength: Int, candidates: Int?, minimal: Bool,
-    elapsed: Duration, fault: Fault?, replay: String
+    trace: Trace, failure: LockstepFailure, originalLength: Int, shrunkLength: Int, candidates: Int?, minimal: Bool,
+    elapsed: Duration, certification: String?, fault: Fault?, replay: String
   ) -> [String] {
     let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
     let candidate = fault.map { "implementation with '\($0)'" } ?? "implementation"
@@ -73,8 +99,11 @@ public enum ShrinkCommand {
       "  \(candidate): \(failure.candidate)",
       "",
       "replay:  \(replay)",
-      "shrunk:  \(originalLength) → \(trace.steps.count) events in \(milliseconds) ms"
+      "shrunk:  \(originalLength) → \(shrunkLength) events in \(milliseconds) ms"
         + (candidates.map { ", \($0) candidates" } ?? "") + (minimal ? ", 1-minimal" : ", budget reached (not proven 1-minimal)"),
+    ]
+    if let certification { lines.append("         \(certification)") }
+    lines += [
       "",
       "--- shrunk trace (keep it: `--save Specs/Traces/NAME.trace`, or `shrink FILE -o …`) ---",
     ]

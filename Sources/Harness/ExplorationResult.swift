@@ -11,6 +11,9 @@ public struct ExplorationResult: Sendable {
   public var depth = 0
   /// Whether the frontier ran dry before the depth bound.
   public var isComplete = false
+  /// Whether the run stopped at ``Explorer/maximumStates``, its levels
+  /// from ``depth`` on unexplored or partly explored.
+  public var exceededBudget = false
   /// A shortest failing trace, if any.
   public var counterexample: Trace?
   /// How it fails.

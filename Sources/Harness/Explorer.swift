@@ -35,6 +35,10 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
   /// Frontier states expanded between two merges; bounds the memory the
   /// workers' successors take.
   public var batchSize = 1 << 15
+  /// Distinct states at most; the run stops once it has this many
+  /// (``ExplorationResult/exceededBudget``). A count, not a time, so that
+  /// the verdict is the same on every machine.
+  public var maximumStates = Int.max
 
   /// Creates an explorer.
   public init(
@@ -112,6 +116,12 @@ public struct Explorer<Reference: ReservationSystem, Candidate: ReservationSyste
             }
             guard visited.insert(successor.key, arrivals: successor.arrivals) else { continue }
             tree.append(parent: successor.parent, event: successor.event)
+            if visited.count >= maximumStates {
+              result.exceededBudget = true
+              result.depth = level
+              count(visited, tree)
+              return finish()
+            }
           }
         }
         count(visited, tree)

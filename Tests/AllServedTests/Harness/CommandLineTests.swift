@@ -162,6 +162,10 @@ struct CommandLineTests {
     let result = ShrinkCommand.run(options)
     #expect(result.status == 0)
     #expect(result.output.contains("shrunk:  4 → 3 events"))
+    #expect(result.output.contains("certified minimal in its scope: no trace of fewer than 3 events fails 'outcome'"))
+    options.certifyBudget = 1
+    #expect(ShrinkCommand.run(options).output.contains("1-minimal, not certified: its scope (to depth 2) holds more than the budget of 1 states"))
+    options.certifyBudget = Certification.defaultBudget
     #expect(result.output.contains("@Test(\"Regression: outcome\")"))
     let saved = try TraceFormat.parse(try String(contentsOfFile: output, encoding: .utf8))
     #expect(saved.steps.count == 3)
