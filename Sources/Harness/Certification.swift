@@ -67,7 +67,9 @@ public enum Certification {
   public static func simplerConfigurations(of configuration: Configuration, limit: Int = 48) -> [Configuration] {
     let servers = configuration.servers
     var candidates: [Configuration] = []
-    for mask in 1..<(1 << min(servers.count, 8)) {
+    // Smaller subsets first, and no more candidates than a few times the limit.
+    let masks = (1..<(1 << min(servers.count, 8))).sorted { ($0.nonzeroBitCount, $0) < ($1.nonzeroBitCount, $1) }
+    for mask in masks where candidates.count < 8 * limit {
       let kept = servers.indices.filter { mask & (1 << $0) != 0 }.map { servers[$0] }
       var choices: [[ServerConfiguration]] = [[]]
       for server in kept {
@@ -101,11 +103,15 @@ public enum Certification {
     // Two subsets of equal servers give the same configuration: keep the first.
     var seen = Set<Configuration>()
     candidates = candidates.filter { seen.insert($0).inserted }
-    // Stable: equal sizes keep their generation order; the configuration itself always stays.
-    let ordered = candidates.enumerated().sorted { (size($0.element), $0.offset) < (size($1.element), $1.offset) }.map(\.element)
-    var chosen = Array(ordered.filter { $0 != configuration }.prefix(max(0, limit - 1)))
-    chosen.append(configuration)
-    return chosen.sorted { size($0) < size($1) }
+    // Equal sizes keep their generation order, the configuration itself last among them; it always stays.
+    typealias Ranked = (size: Int, isOwn: Bool, offset: Int, configuration: Configuration)
+    func precedes(_ left: Ranked, _ right: Ranked) -> Bool {
+      (left.size, left.isOwn ? 1 : 0, left.offset) < (right.size, right.isOwn ? 1 : 0, right.offset)
+    }
+    let others = candidates.enumerated().filter { $0.element != configuration }
+      .map { Ranked(size($0.element), false, $0.offset, $0.element) }.sorted(by: precedes)
+    let chosen = others.prefix(max(0, limit - 1)) + [Ranked(size(configuration), true, Int.max, configuration)]
+    return chosen.sorted(by: precedes).map(\.configuration)
   }
 
   /// Looks for the shortest failing trace shorter than `trace`: in its own

@@ -78,6 +78,11 @@ struct BugCatalogueTests {
     #expect(all.filter { $0.servers.count == 2 }.allSatisfy { $0.servers[0].maximumConnections <= 2 && $0.servers[1].maximumConnections == 1 })
     #expect(Certification.simplerConfigurations(of: own, limit: 5).count == 5)
     #expect(Certification.simplerConfigurations(of: own, limit: 5).last == own)
+    // Eight servers of maxconn 8: the limit holds, the simplest come first.
+    let large = Configuration(retries: 3, servers: (0..<8).map { _ in ServerConfiguration(maximumConnections: 8, initialState: .drain) })
+    let simpler = Certification.simplerConfigurations(of: large)
+    #expect(simpler.count == 48 && simpler.last == large)
+    #expect(simpler.first?.servers.count == 1 && simpler.first?.servers.first?.maximumConnections == 1)
   }
 
   @Test("The 2008 variant refuses the events 1.3.15 did not have")
