@@ -135,12 +135,43 @@ public struct Shrinker<Reference: ReservationSystem, Candidate: ReservationSyste
           }
         }
       }
+      // Reordering: an event moved earlier (an adjacent swap at least) can
+      // make another one superfluous; keep the move only if a deletion follows.
+      if !progressed && best.events.count <= 40 {
+        reorder: for candidate in Self.movedEarlier(best, farthest: best.events.count <= 16 ? best.events.count : 1) {
+          for index in candidate.events.indices {
+            var shorter = candidate
+            shorter.events.remove(at: index)
+            shorter.accepted.remove(at: index)
+            if attempt(shorter) {
+              progressed = true
+              break reorder
+            }
+          }
+        }
+      }
       if attempt(Self.renumbered(best)) { progressed = true }
     }
     var result = Trace(configuration: best.configuration, events: best.events, seed: trace.seed, check: check)
     result.title = trace.title
     result.bug = trace.bug
     return Result(trace: result, failure: bestFailure, candidates: replays, isOneMinimal: replays < maximumCandidates)
+  }
+
+  /// `attempt` with one event moved earlier by 1 up to `farthest` places,
+  /// nearest moves first.
+  package static func movedEarlier(_ attempt: Attempt, farthest: Int) -> [Attempt] {
+    var moved: [Attempt] = []
+    for distance in 1...max(1, farthest) {
+      for index in attempt.events.indices where index >= distance {
+        guard attempt.events[index] != attempt.events[index - distance] else { continue }
+        var candidate = attempt
+        candidate.events.insert(candidate.events.remove(at: index), at: index - distance)
+        candidate.accepted.insert(candidate.accepted.remove(at: index), at: index - distance)
+        moved.append(candidate)
+      }
+    }
+    return moved
   }
 
   /// Revalidates `candidate` and replays it in lockstep; the normalised

@@ -16,6 +16,20 @@ struct ShrinkerTests {
     Fault.$active.withValue(fault, operation: body)
   }
 
+  @Test("Reordering moves one event earlier, nearest moves first, never swapping equal events")
+  func movedEarlier() {
+    let a = Event.arrive(SessionID(1))
+    let b = Event.arrive(SessionID(2))
+    let c = Event.close(SessionID(1))
+    let attempt = Shrink.Attempt(
+      configuration: Configuration(servers: [ServerConfiguration()]), events: [a, b, c], accepted: [true, true, false])
+    let moved = Shrink.movedEarlier(attempt, farthest: 2)
+    #expect(moved.map(\.events) == [[b, a, c], [a, c, b], [c, a, b]])
+    #expect(moved.map(\.accepted) == [[true, true, false], [true, false, true], [false, true, true]])
+    let same = Shrink.Attempt(configuration: attempt.configuration, events: [a, a], accepted: [true, true])
+    #expect(Shrink.movedEarlier(same, farthest: 1).isEmpty)
+  }
+
   @Test("maxqueue off by one: a noisy trace shrinks to the three arrivals that show it")
   func maximumQueueFromNoise() throws {
     try #require(Fault.isCompiledIn, "fault sites exist in debug builds")
