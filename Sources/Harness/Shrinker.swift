@@ -120,35 +120,28 @@ public struct Shrinker<Reference: ReservationSystem, Candidate: ReservationSyste
         progressed = true
         break
       }
-      if !progressed && best.events.count <= 40 {
-        let servers = (0..<best.configuration.servers.count).reversed().map { Self.removing(server: $0, from: best) }
-        let reshaped = Self.simplifications(of: best).prefix(while: { $0.events == best.events })
-        pairs: for candidate in (best.configuration.servers.count > 1 ? servers : []) + reshaped {
-          for index in candidate.events.indices {
-            var paired = candidate
-            paired.events.remove(at: index)
-            paired.accepted.remove(at: index)
-            if attempt(paired) {
-              progressed = true
-              break pairs
-            }
-          }
-        }
-      }
-      // Reordering: an event moved earlier (an adjacent swap at least) can
-      // make another one superfluous; keep the move only if a deletion follows.
-      if !progressed && best.events.count <= 40 {
-        reorder: for candidate in Self.movedEarlier(best, farthest: best.events.count <= 16 ? best.events.count : 1) {
+      // A change that alone does not fail, followed by the deletion of one
+      // event: the first such pair that fails the same way.
+      func changeThenDelete(_ changes: [Attempt]) -> Bool {
+        for candidate in changes {
           for index in candidate.events.indices {
             var shorter = candidate
             shorter.events.remove(at: index)
             shorter.accepted.remove(at: index)
-            if attempt(shorter) {
-              progressed = true
-              break reorder
-            }
+            if attempt(shorter) { return true }
           }
         }
+        return false
+      }
+      if !progressed && best.events.count <= 40 {
+        let servers = (0..<best.configuration.servers.count).reversed().map { Self.removing(server: $0, from: best) }
+        let reshaped = Self.simplifications(of: best).prefix(while: { $0.events == best.events })
+        progressed = changeThenDelete((best.configuration.servers.count > 1 ? servers : []) + reshaped)
+      }
+      // Reordering: an event moved earlier (an adjacent swap at least) can
+      // make another one superfluous.
+      if !progressed && best.events.count <= 40 {
+        progressed = changeThenDelete(Self.movedEarlier(best, farthest: best.events.count <= 16 ? best.events.count : 1))
       }
       if attempt(Self.renumbered(best)) { progressed = true }
     }
